@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "jwtgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jwtgate", targets: ["jwtgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+    ],
+    targets: [
+        // C libraries found through pkg-config; no code of their own.
+        .systemLibrary(name: "CJWTGateOpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CJWTGateCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CJWTGateArgon2", pkgConfig: "libargon2",
+                       providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CJWTGateSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        // Typed C wrappers for what Swift cannot call directly (variadics, macros, OSSL_PARAM lifetimes).
+        .target(name: "CJWTGateCryptoShims",
+                dependencies: ["CJWTGateOpenSSL", "CJWTGateArgon2"],
+                linkerSettings: [.linkedLibrary("crypt")]),
+        .target(name: "CJWTGateCurlShims", dependencies: ["CJWTGateCurl"]),
+
+        // Pure logic: config, tokens, passwords, users, routes, header rules, errors. No NIO.
+        .target(name: "JWTGateCore", dependencies: [
+            "CJWTGateCryptoShims", "CJWTGateOpenSSL", "CJWTGateArgon2", "CJWTGateSQLite",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The network side: NIO HTTP server, endpoints, libcurl forwarding, health, metrics.
+        .target(name: "JWTGateServer", dependencies: [
+            "JWTGateCore", "CJWTGateCurlShims", "CJWTGateCurl",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Thin executable: argument parsing only.
+        .executableTarget(name: "jwtgate", dependencies: [
+            "JWTGateServer", "JWTGateCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "JWTGateCoreTests", dependencies: ["JWTGateCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "JWTGateServerTests", dependencies: [
+            "JWTGateServer", "JWTGateCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,70 @@
+/// `JSONWebTokenAuthentication.authenticate_credentials` for proxied requests (spec §6.2): decode,
+/// find the user by the `username` claim, refuse inactive users.
+public final class RequestAuthenticator: Sendable {
+    public enum Outcome: Sendable {
+        case authenticated(UserRecord)
+        /// 401 with this detail.
+        case rejected(String)
+        /// Needs a blocking user-store read: call again with `mayBlock: true` off the event loop.
+        case wouldBlock
+        case storeFailed(UserStoreError)
+    }
+
+    private let codec: JWTCodec
+    private let directory: UserDirectory
+    private let userSecretField: String?
+
+    public init(codec: JWTCodec, directory: UserDirectory, userSecretField: String?) {
+        self.codec = codec
+        self.directory = directory
+        self.userSecretField = userSecretField
+    }
+
+    public func authenticate(token: [UInt8], now: Int64, monotonicNow: UInt64, mayBlock: Bool) -> Outcome {
+        let unverified: UnverifiedToken
+        do {
+            unverified = try UnverifiedToken.parse(token)
+        } catch {
+            return .rejected(AuthenticationMessages.forAuthentication(error))
+        }
+        var preloaded: UserRecord?
+        var userKey: HMACKey?
+        if let field = userSecretField {
+            // Difference 4: the per-user key is found by the username claim, after it names a real user.
+            guard let username = TokenService.username(in: unverified.payload) else {
+                return .rejected(AuthenticationMessages.invalidPayload)
+            }
+            switch directory.lookup(username, now: monotonicNow, mayBlock: mayBlock) {
+            case .found(let user):
+                guard let secret = user.fields[field] else { return .rejected(AuthenticationMessages.decodeError) }
+                preloaded = user
+                userKey = codec.userKey(secret)
+            case .notFound: return .rejected(AuthenticationMessages.unknownUserAuth)
+            case .wouldBlock: return .wouldBlock
+            case .failed(let error): return .storeFailed(error)
+            }
+        }
+        let payload: JSONObject
+        do {
+            payload = try codec.verify(unverified, now: now, userKey: userKey)
+        } catch {
+            return .rejected(AuthenticationMessages.forAuthentication(error))
+        }
+        guard let username = TokenService.username(in: payload) else {
+            return .rejected(AuthenticationMessages.invalidPayload)
+        }
+        let user: UserRecord
+        if let preloaded {
+            user = preloaded
+        } else {
+            switch directory.lookup(username, now: monotonicNow, mayBlock: mayBlock) {
+            case .found(let found): user = found
+            case .notFound: return .rejected(AuthenticationMessages.unknownUserAuth)
+            case .wouldBlock: return .wouldBlock
+            case .failed(let error): return .storeFailed(error)
+            }
+        }
+        guard user.isActive else { return .rejected(AuthenticationMessages.disabled) }
+        return .authenticated(user)
+    }
+}

@@ -1,0 +1,216 @@
+/// The whole validated configuration: `gateway.yaml` plus the routes and users files it names.
+/// Built once by `ConfigLoader`; every runtime object is compiled from it at start-up.
+public struct GatewayConfig: Sendable {
+    /// Absolute path of the gateway file this came from.
+    public var sourceFile: String
+    public var server: ServerConfig
+    public var jwt: JWTConfig
+    public var endpoints: EndpointsConfig
+    public var users: UsersConfig
+    public var logging: LoggingConfig
+    /// Absolute path of the routes file, nil when `routes:` is absent (no proxying).
+    public var routesFile: String?
+    public var routes: [RouteConfig]
+
+    public init(sourceFile: String, server: ServerConfig, jwt: JWTConfig, endpoints: EndpointsConfig,
+                users: UsersConfig, logging: LoggingConfig, routesFile: String?, routes: [RouteConfig]) {
+        self.sourceFile = sourceFile
+        self.server = server
+        self.jwt = jwt
+        self.endpoints = endpoints
+        self.users = users
+        self.logging = logging
+        self.routesFile = routesFile
+        self.routes = routes
+    }
+}
+
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) { self.host = host; self.port = port }
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// An IPv4 or IPv6 network in CIDR form (`10.0.0.0/8`, `::1/128`).
+public struct CIDRBlock: Sendable, Equatable, CustomStringConvertible {
+    /// 4 bytes for IPv4, 16 for IPv6.
+    public var address: [UInt8]
+    public var prefixLength: Int
+    public init(address: [UInt8], prefixLength: Int) { self.address = address; self.prefixLength = prefixLength }
+
+    public var description: String {
+        if address.count == 4 { return address.map(String.init).joined(separator: ".") + "/\(prefixLength)" }
+        var groups: [String] = []
+        for i in stride(from: 0, to: 16, by: 2) {
+            groups.append(String(UInt16(address[i]) << 8 | UInt16(address[i + 1]), radix: 16))
+        }
+        return groups.joined(separator: ":") + "/\(prefixLength)"
+    }
+
+    /// True when `bytes` (4 or 16 bytes, network order) lies inside this block.
+    public func contains(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count == address.count else { return false }
+        var remaining = prefixLength
+        for i in 0..<bytes.count where remaining > 0 {
+            let bits = min(8, remaining)
+            let mask: UInt8 = bits == 8 ? 0xFF : ~(0xFF >> UInt8(bits))
+            if bytes[i] & mask != address[i] & mask { return false }
+            remaining -= bits
+        }
+        return true
+    }
+}
+
+public struct ServerConfig: Sendable {
+    public var listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 8080)]
+    public var maxBodyBytes: Int = 10_485_760
+    public var maxHeaderBytes: Int = 16_384
+    public var requestTimeout: Duration = .seconds(60)
+    /// How long an idle keep-alive client connection is kept open.
+    public var idleTimeout: Duration = .seconds(75)
+    public var trustedProxies: [CIDRBlock] = []
+    /// Event-loop threads; 0 = one per core.
+    public var eventLoopThreads: Int = 0
+    /// Threads for password hashing and blocking user-store I/O; 0 = one per core.
+    public var blockingThreads: Int = 0
+    /// At most this many password checks queued or running; more get 429 (admission control).
+    public var maxPendingPasswordChecks: Int = 64
+    /// On SIGTERM: /readyz answers 503 for this long before listeners close, so load balancers stop
+    /// sending new connections; then in-flight requests get up to `shutdownTimeout` to finish.
+    public var drainGrace: Duration = .seconds(5)
+    public var shutdownTimeout: Duration = .seconds(30)
+    public init() {}
+}
+
+/// A secret string from the configuration; never printed.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+}
+
+public enum JWTAlgorithm: String, Sendable, CaseIterable {
+    case hs256 = "HS256", hs384 = "HS384", hs512 = "HS512"
+    case rs256 = "RS256", rs384 = "RS384", rs512 = "RS512"
+    case ps256 = "PS256", ps384 = "PS384", ps512 = "PS512"
+    case es256 = "ES256", es384 = "ES384", es512 = "ES512"
+
+    public var isHMAC: Bool { rawValue.hasPrefix("HS") }
+}
+
+/// `JWT_AUDIENCE`: one string (issued as `"aud":"x"`) or a list (issued as `"aud":["x","y"]`).
+public enum AudienceSetting: Sendable, Equatable {
+    case single(String)
+    case list([String])
+    public var values: [String] {
+        switch self {
+        case .single(let s): return [s]
+        case .list(let l): return l
+        }
+    }
+}
+
+public enum ResponseField: String, Sendable, CaseIterable {
+    case token, user_id, username, email, exp
+}
+
+/// One key per `JWT_AUTH` setting (lowercased, `JWT_` dropped). Durations in whole seconds.
+public struct JWTConfig: Sendable {
+    public var secretKey: Secret?
+    public var algorithm: JWTAlgorithm = .hs256
+    public var privateKeyFile: String?
+    public var publicKeyFile: String?
+    /// PEM text read from the files above at load time.
+    public var privateKeyPEM: Secret?
+    public var publicKeyPEM: String?
+    public var verifyExpiration: Bool = true
+    public var leeway: Int64 = 0
+    public var expirationDelta: Int64 = 300
+    public var audience: AudienceSetting?
+    public var issuer: String?
+    public var allowRefresh: Bool = false
+    public var refreshExpirationDelta: Int64 = 7 * 86_400
+    public var authHeaderPrefix: String = "JWT"
+    public var authCookie: String?
+    public var userSecretField: String?
+    public var responseFields: [ResponseField] = [.token]
+    public init() {}
+}
+
+public struct EndpointsConfig: Sendable {
+    public var obtain: String? = "/api-token-auth/"
+    public var refresh: String? = "/api-token-refresh/"
+    public var verify: String? = "/api-token-verify/"
+    public var health: String? = "/healthz"
+    public var ready: String? = "/readyz"
+    public var metrics: String? = "/metrics"
+    public init() {}
+}
+
+public enum UserBackend: Sendable, Equatable {
+    /// users.yaml; the users were read and validated at load time.
+    case file(path: String, users: [UserRecord])
+    /// A Django project's db.sqlite3, opened read-only.
+    case sqlite(path: String)
+    /// postgres://user:pass@host:5432/db
+    case postgres(url: Secret)
+}
+
+public struct UsersConfig: Sendable {
+    public var backend: UserBackend
+    public var table: String = "auth_user"
+    public var usernameField: String = "username"
+    public var emailField: String = "email"
+    public var cacheTTL: Duration = .seconds(5)
+    public init(backend: UserBackend) { self.backend = backend }
+}
+
+public struct LoggingConfig: Sendable {
+    public enum Level: String, Sendable, CaseIterable { case trace, debug, info, notice, warning, error, critical }
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+    public var level: Level = .info
+    public var format: Format = .text
+    /// One line per request at info level.
+    public var accessLog: Bool = true
+    public init() {}
+}
+
+public enum RouteAuthMode: String, Sendable, CaseIterable {
+    case none, optional, required
+}
+
+/// One upstream base URL of a route: `http://host:port[/base/path]`.
+public struct UpstreamTarget: Sendable, Equatable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+    /// Path prefix on the upstream without a trailing slash ("" for none).
+    public var basePath: String
+    public init(scheme: String, host: String, port: Int, basePath: String) {
+        self.scheme = scheme; self.host = host; self.port = port; self.basePath = basePath
+    }
+    /// `Host` header value for this upstream (port omitted when it is the scheme's default).
+    public var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        let defaultPort = scheme == "https" ? 443 : 80
+        return port == defaultPort ? h : "\(h):\(port)"
+    }
+    public var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
+}
+
+public struct RouteConfig: Sendable, Equatable {
+    /// Path prefix as written (must start with `/`).
+    public var path: String
+    public var upstreams: [UpstreamTarget]
+    public var auth: RouteAuthMode = .required
+    /// Upper-case method names; nil = any method.
+    public var methods: Set<String>?
+    public var stripPrefix: Bool = false
+    public var timeout: Duration = .seconds(30)
+    public var preserveHost: Bool = false
+    /// 1-based line in the routes file (for messages), 0 when built in code.
+    public var line: Int = 0
+    public init(path: String, upstreams: [UpstreamTarget]) { self.path = path; self.upstreams = upstreams }
+}

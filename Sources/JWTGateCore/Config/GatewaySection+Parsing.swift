@@ -1,0 +1,84 @@
+/// The keys `gateway.yaml` knows, section by section; unknown keys are errors with a suggestion.
+enum GatewayKeys {
+    static let topLevel = ["server", "jwt", "endpoints", "users", "logging", "routes"]
+    static let server = ["listen", "max_body_bytes", "max_header_bytes", "request_timeout", "idle_timeout",
+                         "trusted_proxies", "event_loop_threads", "blocking_threads",
+                         "max_pending_password_checks", "drain_grace", "shutdown_timeout"]
+    static let jwt = ["secret_key", "algorithm", "verify", "private_key_file", "public_key_file",
+                      "verify_expiration", "leeway", "expiration_delta", "audience", "issuer", "allow_refresh",
+                      "refresh_expiration_delta", "auth_header_prefix", "auth_cookie", "user_secret_field",
+                      "response_fields"]
+    static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics"]
+    static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]
+    static let logging = ["level", "format", "access_log"]
+
+    /// Every section key by its full path, to point a key written in the wrong section to the right one.
+    static func elsewhere(except section: String) -> [String: String] {
+        var result: [String: String] = [:]
+        let sections = [("server", server), ("jwt", jwt), ("endpoints", endpoints), ("users", users),
+                        ("logging", logging)]
+        for (name, keys) in sections where name != section {
+            for key in keys where result[key] == nil { result[key] = "\(name).\(key)" }
+        }
+        return result
+    }
+}
+
+extension ConfigLoader {
+    /// `endpoints:`: each one absent (default), null (switched off), or a path starting with `/`; no two equal.
+    static func parseEndpoints(_ field: Field?, _ reader: YAMLNodeReader) -> EndpointsConfig {
+        var config = EndpointsConfig()
+        guard let field, !reader.isNull(field),
+              let entries = reader.mapping(field, known: GatewayKeys.endpoints,
+                                           elsewhere: GatewayKeys.elsewhere(except: "endpoints")) else { return config }
+        let slots: [(String, WritableKeyPath<EndpointsConfig, String?>)] = [
+            ("obtain", \.obtain), ("refresh", \.refresh), ("verify", \.verify),
+            ("health", \.health), ("ready", \.ready), ("metrics", \.metrics),
+        ]
+        for (name, keyPath) in slots {
+            guard let entry = entries[name] else { continue }
+            if reader.isNull(entry) { config[keyPath: keyPath] = nil; continue }
+            guard let path = reader.string(entry) else { continue }
+            if let problem = pathProblem(path) {
+                reader.issue(entry, problem, fix: "write a path such as `/\(name)/`, or null to switch it off")
+            } else {
+                config[keyPath: keyPath] = path
+            }
+        }
+        var owners: [String: String] = [:]
+        for (name, keyPath) in slots {
+            guard let path = config[keyPath: keyPath] else { continue }
+            if let other = owners[path] {
+                let entry = entries[name]
+                reader.issue(key: "endpoints.\(name)", line: entry?.line,
+                             "is the same path as endpoints.\(other) (\(YAMLNodeReader.quote(path)))",
+                             fix: "give each endpoint its own path, or set one to null")
+            } else {
+                owners[path] = name
+            }
+        }
+        return config
+    }
+
+    /// Why `path` cannot be an endpoint or route path, or nil when it can.
+    static func pathProblem(_ path: String) -> String? {
+        guard path.hasPrefix("/") else { return "\(YAMLNodeReader.quote(path)) does not start with `/`" }
+        if path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            return "contains spaces or control characters"
+        }
+        if path.contains("?") || path.contains("#") { return "contains `?` or `#` (a path has no query or fragment)" }
+        return nil
+    }
+
+    /// `logging:`: level, format, access_log.
+    static func parseLogging(_ field: Field?, _ reader: YAMLNodeReader) -> LoggingConfig {
+        var config = LoggingConfig()
+        guard let field, !reader.isNull(field),
+              let entries = reader.mapping(field, known: GatewayKeys.logging,
+                                           elsewhere: GatewayKeys.elsewhere(except: "logging")) else { return config }
+        if let level = reader.choice(entries["level"], LoggingConfig.Level.self) { config.level = level }
+        if let format = reader.choice(entries["format"], LoggingConfig.Format.self) { config.format = format }
+        if let accessLog = reader.bool(entries["access_log"]) { config.accessLog = accessLog }
+        return config
+    }
+}

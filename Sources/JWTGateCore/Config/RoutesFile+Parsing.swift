@@ -1,0 +1,125 @@
+import Foundation
+
+extension ConfigLoader {
+    static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host"]
+
+    /// Reads routes.yaml. `key`/`line` name the gateway key that pointed here. Nil after issues.
+    static func loadRoutesFile(_ file: String, namedBy key: String, at line: Int?,
+                               _ gatewayReader: YAMLNodeReader) -> [RouteConfig]? {
+        let log = gatewayReader.log
+        guard case .document(let root) = ConfigFileReading.read(file: file, namedBy: key, at: line,
+                                                                 in: gatewayReader.file, log: log) else { return nil }
+        let reader = YAMLNodeReader(file: file, environment: gatewayReader.environment, log: log)
+        guard let root,
+              let top = reader.mapping(Field(path: "", node: root, keyLine: nil), known: ["routes"]) else {
+            if root == nil {
+                reader.issue(key: "", line: nil, "is empty", fix: "list the routes under a `routes:` key")
+            }
+            return nil
+        }
+        guard let routesField = top["routes"] else {
+            reader.issue(key: "routes", line: root.mark?.line, "is missing", fix: "list the routes under a `routes:` key")
+            return nil
+        }
+        if reader.isNull(routesField) { return [] }
+        guard let items = reader.sequence(routesField, itemsAre: "routes") else { return nil }
+
+        var routes: [RouteConfig] = []
+        var failed = false
+        var firstByPath: [String: (index: Int, line: Int?)] = [:]
+        for (index, item) in items.enumerated() {
+            guard let route = parseRoute(item, reader) else { failed = true; continue }
+            if let first = firstByPath[route.path] {
+                reader.issue(key: "\(item.path).path", line: YAMLNodeReader.valueLine(of: "path", in: item),
+                             "\(YAMLNodeReader.quote(route.path)) is already routed by routes[\(first.index)] "
+                                 + "(line \(first.line ?? 0))",
+                             fix: "remove one: the second could never match")
+                failed = true
+            } else {
+                firstByPath[route.path] = (index, route.line)
+            }
+            routes.append(route)
+        }
+        return failed ? nil : routes
+    }
+
+    static func parseRoute(_ item: Field, _ reader: YAMLNodeReader) -> RouteConfig? {
+        guard let entries = reader.mapping(item, known: routeKeys) else { return nil }
+        var failed = false
+
+        var path: String?
+        if let value = reader.string(entries["path"]), let entry = entries["path"] {
+            if let problem = pathProblem(value) {
+                reader.issue(entry, problem, fix: "write a path prefix such as /api/")
+            } else {
+                path = value
+            }
+        } else if reader.isMissing(entries["path"]) {
+            reader.issue(key: "\(item.path).path", line: entries["path"]?.line ?? item.line, "is missing",
+                         fix: "give the path prefix this route serves, e.g. /api/")
+        }
+        if path == nil { failed = true }
+
+        var upstreams: [UpstreamTarget] = []
+        if let urls = reader.strings(entries["upstream"], allowSingle: true, itemsAre: "upstream URLs") {
+            if urls.isEmpty, let entry = entries["upstream"] {
+                reader.issue(entry, "is an empty list", fix: "give at least one http://host:port URL")
+                failed = true
+            }
+            for (text, entry) in urls {
+                switch UpstreamURLParsing.parse(text.trimmingCharacters(in: .whitespaces)) {
+                case .success(let target): upstreams.append(target)
+                case .failure(let problem): reader.issue(entry, problem.problem, fix: problem.fix); failed = true
+                }
+            }
+        } else {
+            if reader.isMissing(entries["upstream"]) {
+                reader.issue(key: "\(item.path).upstream", line: entries["upstream"]?.line ?? item.line,
+                             "is missing", fix: "give the URL requests are forwarded to, e.g. http://127.0.0.1:9001")
+            }
+            failed = true
+        }
+
+        var route = RouteConfig(path: path ?? "/", upstreams: upstreams)
+        route.line = item.line ?? 0
+        // No `auth:` means `required`: a route someone forgot to mark must fail closed, never open.
+        if let auth = reader.choice(entries["auth"], RouteAuthMode.self) {
+            route.auth = auth
+        } else if !reader.isMissing(entries["auth"]) {
+            failed = true
+        }
+        if let methods = reader.strings(entries["methods"], allowSingle: true, itemsAre: "HTTP methods") {
+            var set = Set<String>()
+            for (method, entry) in methods {
+                if !method.isEmpty, method.unicodeScalars.allSatisfy(isTokenCharacter) {
+                    set.insert(method.uppercased())
+                } else {
+                    reader.issue(entry, "\(YAMLNodeReader.quote(method)) is not an HTTP method",
+                                 fix: "write method names such as GET, POST, PUT, PATCH, DELETE")
+                    failed = true
+                }
+            }
+            if methods.isEmpty, let entry = entries["methods"] {
+                reader.issue(entry, "is an empty list (every request would get 405)",
+                             fix: "list the allowed methods, or remove the key to allow any method")
+                failed = true
+            }
+            route.methods = set
+        } else if !reader.isMissing(entries["methods"]) {
+            failed = true
+        }
+        for (key, keyPath) in [("strip_prefix", \RouteConfig.stripPrefix), ("preserve_host", \.preserveHost)] {
+            if let value = reader.bool(entries[key]) {
+                route[keyPath: keyPath] = value
+            } else if !reader.isMissing(entries[key]) {
+                failed = true
+            }
+        }
+        if let timeout = reader.duration(entries["timeout"]) {
+            route.timeout = timeout
+        } else if !reader.isMissing(entries["timeout"]) {
+            failed = true
+        }
+        return failed || path == nil ? nil : route
+    }
+}

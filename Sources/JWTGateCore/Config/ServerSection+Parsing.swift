@@ -1,0 +1,114 @@
+import Foundation
+
+extension ConfigLoader {
+    /// `server:`: listeners, size limits, timeouts, trusted proxies, threads and shutdown timing.
+    static func parseServer(_ field: Field?, _ reader: YAMLNodeReader) -> ServerConfig {
+        var config = ServerConfig()
+        guard let field, !reader.isNull(field),
+              let entries = reader.mapping(field, known: GatewayKeys.server,
+                                           elsewhere: GatewayKeys.elsewhere(except: "server")) else { return config }
+        if let listen = parseListen(entries["listen"], reader) { config.listen = listen }
+        if let bytes = reader.byteCount(entries["max_body_bytes"]) { config.maxBodyBytes = bytes }
+        if let bytes = reader.byteCount(entries["max_header_bytes"]) { config.maxHeaderBytes = bytes }
+        if let timeout = reader.duration(entries["request_timeout"]) { config.requestTimeout = timeout }
+        if let timeout = reader.duration(entries["idle_timeout"]) { config.idleTimeout = timeout }
+        if let grace = reader.duration(entries["drain_grace"], allowZero: true) { config.drainGrace = grace }
+        if let timeout = reader.duration(entries["shutdown_timeout"]) { config.shutdownTimeout = timeout }
+        if let threads = reader.int(entries["event_loop_threads"], in: 0...1024, meaning: " (0 = one per core)") {
+            config.eventLoopThreads = threads
+        }
+        if let threads = reader.int(entries["blocking_threads"], in: 0...1024, meaning: " (0 = one per core)") {
+            config.blockingThreads = threads
+        }
+        if let pending = reader.int(entries["max_pending_password_checks"], in: 1...1_000_000) {
+            config.maxPendingPasswordChecks = pending
+        }
+        if let proxies = parseTrustedProxies(entries["trusted_proxies"], reader) { config.trustedProxies = proxies }
+        return config
+    }
+
+    /// `listen`: one `"host:port"` or a list of them; IPv6 hosts in brackets (`"[::1]:8080"`); port 0 = any free port.
+    static func parseListen(_ field: Field?, _ reader: YAMLNodeReader) -> [ListenAddress]? {
+        guard let items = reader.strings(field, allowSingle: true, itemsAre: "\"host:port\" addresses") else {
+            return nil
+        }
+        if items.isEmpty, let field {
+            reader.issue(field, "is an empty list", fix: "give at least one \"host:port\", e.g. \"127.0.0.1:8080\"")
+            return nil
+        }
+        var addresses: [ListenAddress] = []
+        for (text, item) in items {
+            switch listenAddress(text) {
+            case .success(let address): addresses.append(address)
+            case .failure(let problem): reader.issue(item, problem.problem, fix: problem.fix)
+            }
+        }
+        return addresses.count == items.count ? addresses : nil
+    }
+
+    struct ValueProblem: Error {
+        var problem: String
+        var fix: String
+    }
+
+    static func listenAddress(_ text: String) -> Result<ListenAddress, ValueProblem> {
+        let quoted = YAMLNodeReader.quote(text)
+        let example = "write \"host:port\", e.g. \"127.0.0.1:8080\", \"0.0.0.0:8080\" or \"[::1]:8080\""
+        let host: String, portText: String
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                return .failure(.init(problem: "\(quoted) has `[` without `]`", fix: example))
+            }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else {
+                return .failure(.init(problem: "\(quoted) has no port", fix: example))
+            }
+            portText = String(rest.dropFirst())
+            guard IPAddressParsing.ipv6(host) != nil else {
+                return .failure(.init(problem: "\(quoted) does not hold an IPv6 address in brackets", fix: example))
+            }
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                return .failure(.init(problem: "\(quoted) has no port", fix: example))
+            }
+            host = String(text[..<colon])
+            portText = String(text[text.index(after: colon)...])
+            if host.contains(":") {
+                return .failure(.init(problem: "\(quoted) looks like an IPv6 address without brackets",
+                                      fix: "put the address in brackets: \"[::1]:8080\""))
+            }
+            guard isHostName(host) else {
+                return .failure(.init(problem: "\(quoted) has no valid host", fix: example))
+            }
+        }
+        guard !portText.isEmpty, portText.unicodeScalars.allSatisfy(ConfigCharacters.isDigit), let port = Int(portText),
+              (0...65535).contains(port) else {
+            return .failure(.init(problem: "\(quoted) has a port outside 0–65535",
+                                  fix: "use a port from 1 to 65535 (0 picks any free port)"))
+        }
+        return .success(ListenAddress(host: host, port: port))
+    }
+
+    /// A DNS name or an IPv4 address: letters, digits, `-` and `.`.
+    static func isHostName(_ host: String) -> Bool {
+        guard !host.isEmpty, host.count <= 253 else { return false }
+        return host.unicodeScalars.allSatisfy { ConfigCharacters.isLetter($0) || ConfigCharacters.isDigit($0) || $0 == "-" || $0 == "." }
+            && !host.hasPrefix(".") && !host.hasPrefix("-")
+    }
+
+    /// `trusted_proxies`: CIDRs (`10.0.0.0/8`, `fd00::/8`); a bare address is one host.
+    static func parseTrustedProxies(_ field: Field?, _ reader: YAMLNodeReader) -> [CIDRBlock]? {
+        guard let items = reader.strings(field, allowSingle: false, itemsAre: "CIDR blocks") else { return nil }
+        var blocks: [CIDRBlock] = []
+        for (text, item) in items {
+            if let block = IPAddressParsing.cidr(text.trimmingCharacters(in: .whitespaces)) {
+                blocks.append(block)
+            } else {
+                reader.issue(item, "\(YAMLNodeReader.quote(text)) is not an IPv4 or IPv6 address or CIDR block",
+                             fix: "write e.g. \"10.0.0.0/8\", \"192.0.2.7\" or \"fd00::/8\"")
+            }
+        }
+        return blocks.count == items.count ? blocks : nil
+    }
+}

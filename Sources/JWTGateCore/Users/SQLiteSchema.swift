@@ -1,0 +1,222 @@
+/// The user table as found in the database at start-up (`PRAGMA table_info`), with the SQL built from it
+/// and the mapping of a result row to a `UserRecord`.
+///
+/// Columns are selected by name: a table built by Django's migrations does not have the column order of a
+/// fresh `CREATE TABLE` (`first_name` ends up last in `auth_user`; a custom model's `id` need not be first).
+struct SQLiteUserTable: Sendable {
+    let path: String
+    let table: SQLIdentifier
+    let primaryKey: SQLIdentifier
+    let username: SQLIdentifier
+    let password: SQLIdentifier
+    /// nil: the table has no such column, users get no email (and tokens no `email` claim).
+    let email: SQLIdentifier?
+    /// nil: the table has no `is_active` column, every user is active (Django's `AbstractBaseUser`).
+    let isActive: SQLIdentifier?
+    /// Orders `samplePasswordHash()` by the most recently joined user when the column exists.
+    let dateJoined: SQLIdentifier?
+    /// Extra columns, keyed in `UserRecord.fields` by the name the configuration used.
+    let extraFields: [(key: String, column: SQLIdentifier)]
+
+    /// pk, username, password, then email, is_active and the extra fields when present.
+    let lookupSQL: String
+    let reachabilitySQL: String
+    let sampleHashSQL: String
+
+    private struct Column {
+        var name: String
+        var isPrimaryKey: Bool
+    }
+
+    static func introspect(
+        _ connection: SQLiteConnection, table: SQLIdentifier, usernameField: SQLIdentifier,
+        emailField: SQLIdentifier, extraFields: [SQLIdentifier]
+    ) throws(UserStoreError) -> SQLiteUserTable {
+        let path = connection.path
+        let rows = try connection.query("SELECT name, pk FROM pragma_table_info(?1)", [.text(table.name)])
+        let columns = rows.map { row in
+            Column(name: row[0].text ?? "", isPrimaryKey: (row[1].integer ?? 0) > 0)
+        }
+        guard !columns.isEmpty else {
+            throw UserStoreError(
+                "users: table \(table.quoted) not found in SQLite database \(path)"
+                    + (try tableHint(connection))
+                    + "; set users.table to the user model's table (auth_user, or <app_label>_<model> for a "
+                    + "custom AUTH_USER_MODEL)")
+        }
+        let names = columns.map(\.name).joined(separator: ", ")
+        func find(_ name: SQLIdentifier) -> SQLIdentifier? {
+            columns.first { name.matches($0.name) }.flatMap { try? SQLIdentifier($0.name, role: "column") }
+        }
+        func missing(_ column: SQLIdentifier, fix: String) -> UserStoreError {
+            UserStoreError(
+                "users: table \(table.quoted) in SQLite database \(path) has no column \(column.quoted) "
+                    + "(its columns: \(names)); \(fix)")
+        }
+
+        guard let username = find(usernameField) else {
+            throw missing(usernameField, fix: "set users.username_field to the column of the user model's USERNAME_FIELD")
+        }
+        let passwordField = try SQLIdentifier("password", role: "column")
+        guard let password = find(passwordField) else {
+            throw missing(passwordField, fix: "this is not a Django user table; set users.table to the user model's table")
+        }
+        let primaryKey = try findPrimaryKey(columns, table: table, path: path, names: names, find: find)
+        var extras: [(key: String, column: SQLIdentifier)] = []
+        for field in extraFields {
+            guard let column = find(field) else {
+                throw missing(field, fix: "set jwt.user_secret_field (or the extra field) to a column of this table")
+            }
+            extras.append((field.name, column))
+        }
+        return SQLiteUserTable(
+            path: path, table: table, primaryKey: primaryKey, username: username, password: password,
+            email: find(emailField), isActive: find(try SQLIdentifier("is_active", role: "column")),
+            dateJoined: find(try SQLIdentifier("date_joined", role: "column")), extraFields: extras)
+    }
+
+    /// The declared primary key; a table without one (a view) may still have Django's `id`.
+    private static func findPrimaryKey(
+        _ columns: [Column], table: SQLIdentifier, path: String, names: String,
+        find: (SQLIdentifier) -> SQLIdentifier?
+    ) throws(UserStoreError) -> SQLIdentifier {
+        let keys = columns.filter(\.isPrimaryKey)
+        if keys.count == 1 { return try SQLIdentifier(keys[0].name, role: "primary key column") }
+        let problem = keys.isEmpty ? "has no primary key" : "has a composite primary key"
+        if keys.isEmpty, let id = find(try SQLIdentifier("id", role: "column")) { return id }
+        throw UserStoreError(
+            "users: table \(table.quoted) in SQLite database \(path) \(problem) (its columns: \(names)); "
+                + "a Django user table has a single integer or UUID primary key; set users.table to the user model's table")
+    }
+
+    /// Tables whose name mentions "user", to point at the right one in the error.
+    private static func tableHint(_ connection: SQLiteConnection) throws(UserStoreError) -> String {
+        let rows = try connection.query(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name LIKE '%user%' ORDER BY name")
+        let tables = rows.compactMap { $0.first?.text }
+        return tables.isEmpty ? " (it has no table with \"user\" in its name)" : " (tables there: \(tables.joined(separator: ", ")))"
+    }
+
+    private init(
+        path: String, table: SQLIdentifier, primaryKey: SQLIdentifier, username: SQLIdentifier,
+        password: SQLIdentifier, email: SQLIdentifier?, isActive: SQLIdentifier?, dateJoined: SQLIdentifier?,
+        extraFields: [(key: String, column: SQLIdentifier)]
+    ) {
+        self.path = path
+        self.table = table
+        self.primaryKey = primaryKey
+        self.username = username
+        self.password = password
+        self.email = email
+        self.isActive = isActive
+        self.dateJoined = dateJoined
+        self.extraFields = extraFields
+
+        let selected = [primaryKey, username, password] + [email, isActive].compactMap { $0 } + extraFields.map(\.column)
+        let columnList = selected.map(\.quoted).joined(separator: ", ")
+        // `=` compares with the column's collation, exactly as Django's `get_by_natural_key` query does:
+        // BINARY (case-sensitive) for every column Django creates.
+        lookupSQL = "SELECT \(columnList) FROM \(table.quoted) WHERE \(username.quoted) = ?1 LIMIT 2"
+        reachabilitySQL = "SELECT \(columnList) FROM \(table.quoted) LIMIT 1"
+        var conditions = ["substr(\(password.quoted), 1, 1) <> '!'", "\(password.quoted) <> ''"]
+        if let isActive { conditions.append("\(isActive.quoted) <> 0") }
+        let order = ([dateJoined].compactMap { $0 } + [primaryKey]).map { "\($0.quoted) DESC" }
+        sampleHashSQL = "SELECT \(password.quoted) FROM \(table.quoted) WHERE \(conditions.joined(separator: " AND ")) "
+            + "ORDER BY \(order.joined(separator: ", ")) LIMIT 1"
+    }
+
+    /// Maps a row of `lookupSQL` as Django would load the model instance.
+    func record(from row: [SQLiteValue]) throws(UserStoreError) -> UserRecord {
+        var index = 3
+        func next() -> SQLiteValue {
+            defer { index += 1 }
+            return row[index]
+        }
+        let id = try recordID(row[0])
+        // NOT NULL in every Django user table; a NULL email (custom nullable field) is given as "".
+        let email = self.email.map { _ in next().text ?? "" }
+        let isActive = self.isActive.map { _ in next().isTruthy } ?? true
+        var fields: [String: String] = [:]
+        for (key, _) in extraFields {
+            if let value = next().text { fields[key] = value }
+        }
+        return UserRecord(
+            id: id, username: row[1].text ?? "", email: email, passwordHash: row[2].text ?? "", isActive: isActive,
+            fields: fields)
+    }
+
+    /// Integer storage → `.integer`; text holding a UUID (Django's `char(32)` hex in SQLite, or already
+    /// hyphenated) → `.uuid`, canonical lowercase hyphenated as `str(uuid.UUID(...))`.
+    private func recordID(_ value: SQLiteValue) throws(UserStoreError) -> UserRecord.ID {
+        switch value {
+        case .integer(let integer):
+            return .integer(integer)
+        case .text(let text):
+            if let uuid = Self.canonicalUUID(hex: Array(text.utf8)) { return .uuid(uuid) }
+        case .blob(let bytes) where bytes.count == 16:
+            return .uuid(Self.hyphenated(bytes.flatMap { [$0 >> 4, $0 & 0x0F] }))
+        default:
+            break
+        }
+        throw UserStoreError(
+            "users: a user in table \(table.quoted) of SQLite database \(path) has a primary key "
+                + "\(primaryKey.quoted) that is neither an integer nor a UUID; jwtgate supports integer and UUID "
+                + "primary keys only")
+    }
+
+    /// Accepts what Python's `uuid.UUID(hex)` does for Django values: 32 hex digits, any case, hyphens
+    /// anywhere, optional braces.
+    static func canonicalUUID(hex text: [UInt8]) -> String? {
+        var body = text[...]
+        if body.first == UInt8(ascii: "{") && body.last == UInt8(ascii: "}") { body = body.dropFirst().dropLast() }
+        var nibbles: [UInt8] = []
+        for byte in body where byte != UInt8(ascii: "-") {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibbles.append(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibbles.append(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibbles.append(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+        }
+        return nibbles.count == 32 ? hyphenated(nibbles) : nil
+    }
+
+    private static func hyphenated(_ nibbles: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for (i, nibble) in nibbles.enumerated() {
+            if [8, 12, 16, 20].contains(i) { out.append(UInt8(ascii: "-")) }
+            out.append(digits[Int(nibble)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension SQLiteValue {
+    /// The value as text, as Django would read a text field (NULL → nil).
+    var text: String? {
+        switch self {
+        case .null: return nil
+        case .integer(let integer): return String(integer)
+        case .real(let real): return String(real)
+        case .text(let text): return text
+        case .blob(let bytes): return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    var integer: Int64? {
+        if case .integer(let integer) = self { return integer }
+        return nil
+    }
+
+    /// Python truthiness of what Django's SQLite backend returns for a `BooleanField` (0/1; NULL is false).
+    var isTruthy: Bool {
+        switch self {
+        case .null: return false
+        case .integer(let integer): return integer != 0
+        case .real(let real): return real != 0
+        case .text(let text): return !text.isEmpty
+        case .blob(let bytes): return !bytes.isEmpty
+        }
+    }
+}

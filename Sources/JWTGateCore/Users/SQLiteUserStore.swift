@@ -1,0 +1,140 @@
+import Synchronization
+
+/// Users read from a Django project's SQLite database (`users.backend: sqlite`), never written.
+///
+/// - The file is opened read-only while Django keeps using it; each lookup sees Django's latest committed
+///   data (there is no cache here; `users.cache_ttl` is the caller's).
+/// - Lookups are `WHERE <username_field> = ?`, the query Django's `get_by_natural_key` runs, so they match
+///   exactly what Django matches: case-sensitive for every column Django creates (SQLite's BINARY
+///   collation). A column declared `COLLATE NOCASE` (hand-written SQL, not Django) makes both Django and
+///   jwtgate match ASCII case-insensitively; the record then carries the stored spelling of the username.
+/// - Thread-safe: up to `maxConnections` connections, each behind its own `Mutex`, opened on first use and
+///   kept with their prepared statements. A caller takes a free one or waits for one.
+/// - A file deleted, renamed or replaced after start-up is noticed before each use
+///   (`SQLITE_FCNTL_HAS_MOVED`) and reopened by path: a replaced file is read from then on, a deleted one
+///   gives an error. Every SQLite failure (locked past the busy timeout, corrupt, unreadable) is a
+///   `UserStoreError` carrying SQLite's message; the connection is then dropped and reopened next time.
+/// - A database in WAL mode can be read as long as SQLite may create its `-shm`/`-wal` files next to it,
+///   or they already exist (as they do while Django has it open); the database file itself is never written.
+public final class SQLiteUserStore: UserStore {
+    public let path: String
+    private let schema: SQLiteUserTable
+    private let busyTimeout: Duration
+    private let slots: [ConnectionSlot]
+    private let nextSlot = Atomic<UInt>(0)
+
+    /// Opens `path` read-only and checks the user table's columns, failing with a message that names the file,
+    /// the table, the missing column and the `users:` key to fix.
+    /// - Parameters:
+    ///   - table: `users.table`; `<app_label>_<model>` for a custom `AUTH_USER_MODEL`.
+    ///   - usernameField: `users.username_field`, the column of the model's `USERNAME_FIELD`.
+    ///   - emailField: `users.email_field`; when the table has no such column users have no email.
+    ///   - extraFields: more columns to read as text into `UserRecord.fields` (e.g. `jwt.user_secret_field`);
+    ///     each must exist.
+    ///   - maxConnections: at most this many concurrent lookups (more wait).
+    ///   - busyTimeout: how long a read waits for a writer's lock before failing with `SQLITE_BUSY`.
+    public init(
+        path: String, table: String = "auth_user", usernameField: String = "username", emailField: String = "email",
+        extraFields: [String] = [], maxConnections: Int = 4, busyTimeout: Duration = .seconds(2)
+    ) throws(UserStoreError) {
+        let tableName = try SQLIdentifier(table, role: "users.table")
+        let username = try SQLIdentifier(usernameField, role: "users.username_field")
+        let email = try SQLIdentifier(emailField, role: "users.email_field")
+        var extras: [SQLIdentifier] = []
+        for field in extraFields { extras.append(try SQLIdentifier(field, role: "user field")) }
+
+        let connection = try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
+        self.path = path
+        self.busyTimeout = busyTimeout
+        self.schema = try SQLiteUserTable.introspect(
+            connection, table: tableName, usernameField: username, emailField: email, extraFields: extras)
+        var slots = [ConnectionSlot(connection)]
+        for _ in 1..<max(1, maxConnections) { slots.append(ConnectionSlot(nil)) }
+        self.slots = slots
+    }
+
+    public var isInMemory: Bool { false }
+
+    public func user(named username: String) throws(UserStoreError) -> UserRecord? {
+        // Far above any Django username column; keeps the length within SQLite's int.
+        guard username.utf8.count <= 65_536 else { return nil }
+        let schema = self.schema
+        return try withConnection { connection throws(UserStoreError) in
+            let rows = try connection.query(schema.lookupSQL, [.text(username)], maxRows: 2)
+            guard rows.count <= 1 else {
+                throw UserStoreError(
+                    "users: more than one row of table \(schema.table.quoted) in SQLite database \(schema.path) has "
+                        + "this \(schema.username.quoted); users.username_field must name a unique column "
+                        + "(Django's USERNAME_FIELD)")
+            }
+            return try rows.first.map { row throws(UserStoreError) in try schema.record(from: row) }
+        }
+    }
+
+    public func checkReachable() throws(UserStoreError) {
+        let sql = schema.reachabilitySQL
+        try withConnection { connection throws(UserStoreError) in
+            _ = try connection.query(sql, maxRows: 1)
+        }
+    }
+
+    /// The password hash of the most recently joined active user whose password is usable, or nil.
+    public func samplePasswordHash() throws(UserStoreError) -> String? {
+        let sql = schema.sampleHashSQL
+        return try withConnection { connection throws(UserStoreError) in
+            try connection.query(sql, maxRows: 1).first?.first?.text
+        }
+    }
+
+    /// Runs `body` on a free connection (or waits for one), opening or reopening it as needed.
+    private func withConnection<Result: Sendable>(
+        _ body: @Sendable (SQLiteConnection) throws(UserStoreError) -> Result
+    ) throws(UserStoreError) -> Result {
+        let count = UInt(slots.count)
+        let start = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
+        for offset in 0..<count {
+            let slot = slots[Int((start &+ offset) % count)]
+            if let result = try slot.connection.withLockIfAvailable({ connection throws(UserStoreError) in
+                try use(&connection, body)
+            }) {
+                return result
+            }
+        }
+        return try slots[Int(start % count)].connection.withLock { connection throws(UserStoreError) in
+            try use(&connection, body)
+        }
+    }
+
+    private func use<Result: Sendable>(
+        _ slot: inout SQLiteConnection?, _ body: @Sendable (SQLiteConnection) throws(UserStoreError) -> Result
+    ) throws(UserStoreError) -> Result {
+        if let open = slot, open.fileHasMoved { slot = nil }
+        let connection: SQLiteConnection
+        if let open = slot {
+            connection = open
+        } else {
+            do {
+                connection = try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
+            } catch {
+                throw UserStoreError(
+                    "\(error.description) (it was readable at start-up: was it moved, deleted or made unreadable since?)")
+            }
+            slot = connection
+        }
+        do {
+            return try body(connection)
+        } catch {
+            slot = nil  // reopened on next use: a fresh connection after a corrupt, replaced or locked file
+            throw error
+        }
+    }
+}
+
+/// One connection (nil until first needed, or after a failure) and the lock that serialises its use.
+private final class ConnectionSlot: Sendable {
+    let connection: Mutex<SQLiteConnection?>
+
+    init(_ connection: consuming sending SQLiteConnection?) {
+        self.connection = Mutex(connection)
+    }
+}

@@ -1,0 +1,44 @@
+import JWTGateCore
+import NIOCore
+import Synchronization
+
+/// Liveness and readiness for load balancers: liveness says the process serves; readiness also
+/// says the user store answers and the process is not draining (so it leaves rotation before it stops).
+enum HealthEndpoints {
+    static func health() -> GatewayAnswer {
+        DRFAnswers.json(200, .object(JSONObject([("status", .string("ok"))])), headers: [("Cache-Control", "no-store")])
+    }
+
+    static func ready(_ status: String, detail: String? = nil) -> GatewayAnswer {
+        var body = JSONObject([("status", .string(status))])
+        if let detail { body["detail"] = .string(detail) }
+        return DRFAnswers.json(status == "ready" ? 200 : 503, .object(body), headers: [("Cache-Control", "no-store")])
+    }
+}
+
+/// Caches the user-store probe for a second so a busy health checker cannot hammer the database.
+final class ReadinessProbe: Sendable {
+    private struct Cached { var reachable: Bool; var checkedAt: UInt64 }
+    private let cached = Mutex<Cached?>(nil)
+    private static let maxAge: UInt64 = 1_000_000_000
+
+    func answer(pipeline: RequestPipeline, on eventLoop: any EventLoop) -> PipelineStep {
+        if pipeline.state.isDraining { return .done(.answer(HealthEndpoints.ready("draining"), .ready)) }
+        let store = pipeline.runtime.directory.store
+        if store.isInMemory { return .done(.answer(HealthEndpoints.ready("ready"), .ready)) }
+        let now = GatewayClock.monotonicNanoseconds()
+        if let last = cached.withLock({ $0 }), now &- last.checkedAt < Self.maxAge {
+            return .done(.answer(Self.render(last.reachable), .ready))
+        }
+        let future = pipeline.threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
+            let reachable = (try? store.checkReachable()) != nil
+            cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
+            return .answer(Self.render(reachable), .ready)
+        }
+        return .pending(future)
+    }
+
+    private static func render(_ reachable: Bool) -> GatewayAnswer {
+        reachable ? HealthEndpoints.ready("ready") : HealthEndpoints.ready("unavailable", detail: "user store unreachable")
+    }
+}

@@ -1,0 +1,144 @@
+import CJWTGateCurl
+import CJWTGateCurlShims
+import NIOCore
+
+/// Owns one libcurl easy handle (`CURL*`) and the reusable header list that goes with it. Handles are
+/// pooled by the driver: `prepare` sets every option for one request, `recycle` wipes them
+/// (`curl_easy_reset`) so the next request starts clean; the connection cache lives in the multi
+/// handle, so reuse of keep-alive connections does not depend on which easy handle is picked.
+///
+/// Not thread-safe: created, used and freed on the driver thread only.
+final class CurlEasyHandle {
+    let raw: UnsafeMutableRawPointer
+    private let headerList = CurlHeaderList()
+
+    init?() {
+        guard let raw = curl_easy_init() else { return nil }
+        self.raw = raw
+    }
+
+    deinit { curl_easy_cleanup(self.raw) }
+
+    /// Sets every option for `transfer`. Returns the error to fail it with when that is impossible.
+    func prepare(for transfer: CurlTransfer) -> UpstreamError? {
+        let request = transfer.request
+        let h = self.raw
+        let method = request.method
+        var body = request.body
+        if body == nil && (method == "POST" || method == "PUT" || method == "PATCH") {
+            body = ByteBuffer()  // these always carry a Content-Length, `Content-Length: 0` for none
+        }
+        guard let headers = self.headerList.build(request.headers, sendsBody: body != nil) else {
+            return .invalidRequest
+        }
+        var code = CURLE_OK
+        func set(_ option: CURLoption, _ value: Int) {
+            let result = jwtgate_curl_easy_setopt_long(h, option, value)
+            if result != CURLE_OK { code = result }
+        }
+        func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
+            let result = jwtgate_curl_easy_setopt_pointer(h, option, pointer)
+            if result != CURLE_OK { code = result }
+        }
+
+        // The same for every request (curl_easy_reset cleared them).
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_PATH_AS_IS, 1)
+        set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        set(CURLOPT_HTTP_CONTENT_DECODING, 0)
+        set(CURLOPT_TCP_NODELAY, 1)
+        set(CURLOPT_TCP_KEEPALIVE, 1)
+        set(CURLOPT_FOLLOWLOCATION, 0)
+        _ = jwtgate_curl_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+        _ = jwtgate_curl_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, curlWriteCallback)
+
+        // This request.
+        let userdata = UnsafeRawPointer(Unmanaged.passUnretained(transfer).toOpaque())
+        set(CURLOPT_PRIVATE, pointer: userdata)
+        set(CURLOPT_HEADERDATA, pointer: userdata)
+        set(CURLOPT_WRITEDATA, pointer: userdata)
+        set(CURLOPT_CONNECTTIMEOUT_MS, max(1, Self.milliseconds(request.timeout)))
+        set(CURLOPT_HTTPHEADER, pointer: UnsafeRawPointer(headers))
+        let urlResult = request.url.withCString { jwtgate_curl_easy_setopt_pointer(h, CURLOPT_URL, $0) }
+        if urlResult != CURLE_OK { return .invalidRequest(curlCode: Int(urlResult.rawValue)) }
+
+        if method == "HEAD" {
+            set(CURLOPT_NOBODY, 1)
+        } else if let body {
+            // POSTFIELDS does not copy: the storage is retained in the transfer until it is done.
+            let pointer: UnsafeRawPointer = body.withUnsafeReadableBytesWithStorageManagement { bytes, storage in
+                transfer.bodyStorage = storage.retain()
+                return bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(Self.emptyBody.utf8Start)
+            }
+            _ = jwtgate_curl_easy_setopt_off_t(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.readableBytes))
+            set(CURLOPT_POSTFIELDS, pointer: pointer)
+            if method != "POST" {
+                let result = method.withCString { jwtgate_curl_easy_setopt_pointer(h, CURLOPT_CUSTOMREQUEST, $0) }
+                if result != CURLE_OK { code = result }
+            }
+        } else if method != "GET" {
+            let result = method.withCString { jwtgate_curl_easy_setopt_pointer(h, CURLOPT_CUSTOMREQUEST, $0) }
+            if result != CURLE_OK { code = result }
+        }
+        if code != CURLE_OK { return .invalidRequest(curlCode: Int(code.rawValue)) }
+        return nil
+    }
+
+    /// Wipes every option so the handle can be pooled (keeps the connection cache, which is the multi's).
+    func recycle() {
+        curl_easy_reset(self.raw)
+    }
+
+    /// The transfer a finished handle belonged to (CURLOPT_PRIVATE).
+    static func transfer(of raw: UnsafeMutableRawPointer) -> CurlTransfer? {
+        var pointer: UnsafeMutableRawPointer?
+        guard jwtgate_curl_easy_getinfo_pointer(raw, CURLINFO_PRIVATE, &pointer) == CURLE_OK, let pointer else { return nil }
+        return Unmanaged<CurlTransfer>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Maps a finished transfer's `CURLcode` to the error the caller turns into 502 or 504.
+    static func error(for code: CURLcode) -> UpstreamError {
+        let raw = Int(code.rawValue)
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .connectFailed(curlCode: raw)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut(curlCode: raw)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT:
+            return .invalidRequest(curlCode: raw)
+        default:
+            // CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING,
+            // CURLE_WEIRD_SERVER_REPLY, ... : the upstream broke the exchange.
+            return .resetOrProtocol(curlCode: raw)
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// A valid pointer for an empty POSTFIELDS body (NULL would make libcurl call a read function).
+    private static let emptyBody: StaticString = "-"
+}
+
+@available(*, unavailable)
+extension CurlEasyHandle: Sendable {}
+
+/// CURLOPT_HEADERFUNCTION: one raw header line (status line and blank line included) for the transfer in `userdata`.
+private let curlHeaderCallback: jwtgate_curl_data_callback = { buffer, size, count, userdata in
+    let length = size * count
+    guard let buffer, let userdata else { return length }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    transfer.receivedHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+/// CURLOPT_WRITEFUNCTION: a piece of the de-chunked body for the transfer in `userdata`.
+private let curlWriteCallback: jwtgate_curl_data_callback = { buffer, size, count, userdata in
+    let length = size * count
+    guard let buffer, let userdata else { return length }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    transfer.receivedBody(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}

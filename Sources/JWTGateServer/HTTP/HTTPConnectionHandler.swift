@@ -1,0 +1,212 @@
+import JWTGateCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One client connection: collects each request (enforcing the head and body limits), runs it
+/// through the pipeline, and writes the answer — the gateway's own, or an upstream's streamed back
+/// with backpressure. Lives on its channel's event loop only.
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    enum State {
+        case idle
+        case receiving(head: HTTPRequestHead, body: ByteBuffer?, startedAt: UInt64)
+        /// An error answer is out; the rest of this request is read and dropped, then the connection closes.
+        case discarding
+        case waitingForPipeline(head: HTTPRequestHead, startedAt: UInt64)
+        case proxying(ProxyExchange)
+    }
+
+    let pipeline: RequestPipeline
+    let client: UpstreamClient
+    var state: State = .idle
+    var context: ChannelHandlerContext?
+    private var requestTimer: Scheduled<Void>?
+
+    init(pipeline: RequestPipeline, client: UpstreamClient) {
+        self.pipeline = pipeline
+        self.client = client
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        pipeline.state.openConnections.add(1, ordering: .relaxed)
+        pipeline.state.register(context.channel)
+        pipeline.metrics.openConnections.increment()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        pipeline.state.openConnections.subtract(1, ordering: .relaxed)
+        pipeline.state.unregister(context.channel)
+        pipeline.metrics.openConnections.decrement()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            receiveHead(head, context: context)
+        case .body(var chunk):
+            guard case .receiving(let head, var body, let startedAt) = state else { return }
+            let total = (body?.readableBytes ?? 0) + chunk.readableBytes
+            guard total <= pipeline.runtime.config.server.maxBodyBytes else {
+                reject(DRFAnswers.payloadTooLarge, head: head, startedAt: startedAt, context: context)
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .receiving(head: head, body: body, startedAt: startedAt)
+        case .end:
+            requestTimer?.cancel()
+            requestTimer = nil
+            switch state {
+            case .receiving(let head, let body, let startedAt):
+                dispatch(head: head, body: body, startedAt: startedAt, context: context)
+            case .discarding:
+                context.close(promise: nil)
+            default:
+                break
+            }
+        }
+    }
+
+    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let startedAt = GatewayClock.monotonicNanoseconds()
+        let limits = pipeline.runtime.config.server
+        var headBytes = head.uri.utf8.count + 16
+        for (name, value) in head.headers { headBytes += name.utf8.count + value.utf8.count + 4 }
+        if headBytes > limits.maxHeaderBytes {
+            reject(DRFAnswers.headersTooLarge, head: head, startedAt: startedAt, context: context)
+            return
+        }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limits.maxBodyBytes {
+            reject(DRFAnswers.payloadTooLarge, head: head, startedAt: startedAt, context: context)
+            return
+        }
+        state = .receiving(head: head, body: nil, startedAt: startedAt)
+        // Slow clients get the whole request_timeout to send one request, not more.
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        requestTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(limits.requestTimeout.nanoseconds))) {
+            let handler = loopBound.value
+            guard case .receiving(let head, _, let startedAt) = handler.state, let context = handler.context else { return }
+            handler.reject(DRFAnswers.requestTimeout, head: head, startedAt: startedAt, context: context)
+            context.close(promise: nil)
+        }
+    }
+
+    private func reject(_ answer: GatewayAnswer, head: HTTPRequestHead, startedAt: UInt64, context: ChannelHandlerContext) {
+        requestTimer?.cancel()
+        requestTimer = nil
+        state = .discarding
+        write(answer, head: head, target: .unmatched, startedAt: startedAt, context: context)
+    }
+
+    private func dispatch(head: HTTPRequestHead, body: ByteBuffer?, startedAt: UInt64, context: ChannelHandlerContext) {
+        let peer = context.channel.remoteAddress
+        let request = GatewayRequest(head: head, body: body, peerBytes: peer.map(Self.addressBytes) ?? [],
+                                     peerText: peer?.ipAddress ?? "", startedAt: startedAt)
+        state = .waitingForPipeline(head: head, startedAt: startedAt)
+        switch pipeline.handle(request, on: context.eventLoop) {
+        case .done(let result):
+            act(on: result, head: head, startedAt: startedAt, context: context)
+        case .pending(let future):
+            future.assumeIsolated().whenComplete { [self] result in
+                guard let context = self.context, case .waitingForPipeline = self.state else { return }
+                switch result {
+                case .success(let result): act(on: result, head: head, startedAt: startedAt, context: context)
+                case .failure: write(DRFAnswers.shuttingDown, head: head, target: .unmatched, startedAt: startedAt, context: context)
+                }
+            }
+        }
+    }
+
+    private func act(on result: PipelineResult, head: HTTPRequestHead, startedAt: UInt64, context: ChannelHandlerContext) {
+        switch result {
+        case .answer(let answer, let target):
+            write(answer, head: head, target: target, startedAt: startedAt, context: context)
+        case .forward(let plan):
+            let exchange = ProxyExchange(plan: plan, requestHead: head, startedAt: startedAt)
+            state = .proxying(exchange)
+            exchange.transfer = client.execute(plan.request, on: context.eventLoop, handler: self)
+        }
+    }
+
+    /// Writes one gateway answer and returns to idle (or closes when the answer or the drain says so).
+    func write(_ answer: GatewayAnswer, head: HTTPRequestHead, target: GatewayMetrics.Target, startedAt: UInt64,
+               context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(answer.headers.count + 2)
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        headers.add(name: "Content-Length", value: String(answer.body.count))
+        let keepAlive = head.isKeepAlive && !answer.closeConnection && !pipeline.state.isDraining
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: answer.status),
+                                            headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if !answer.body.isEmpty && head.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
+        }
+        let finished = finish(target: target, status: answer.status, head: head, startedAt: startedAt, userID: nil)
+        if case .discarding = state {} else { state = .idle }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+            promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+        _ = finished
+    }
+
+    /// Metrics and the access log for a finished request.
+    @discardableResult
+    func finish(target: GatewayMetrics.Target, status: Int, head: HTTPRequestHead, startedAt: UInt64, userID: String?) -> UInt64 {
+        let elapsed = GatewayClock.monotonicNanoseconds() &- startedAt
+        pipeline.metrics.recordRequest(target, status: status, nanoseconds: elapsed)
+        AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog, head: head,
+                         status: status, nanoseconds: elapsed, userID: userID)
+        return elapsed
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        requestTimer?.cancel()
+        if case .proxying(let exchange) = state { exchange.transfer?.cancel() }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .proxying(let exchange) = state, context.channel.isWritable, exchange.paused {
+            exchange.paused = false
+            exchange.transfer?.resume()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent || event is DrainEvent, case .idle = state {
+            context.close(promise: nil)  // an idle keep-alive connection past idle_timeout
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    static func addressBytes(_ address: SocketAddress) -> [UInt8] {
+        switch address {
+        case .v4(let v4):
+            return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
+        case .v6(let v6):
+            return withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+        default:
+            return []
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTPConnectionHandler: Sendable {}

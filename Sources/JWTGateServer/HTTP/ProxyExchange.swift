@@ -1,0 +1,22 @@
+import NIOCore
+import NIOHTTP1
+
+/// One proxied request in flight on a connection. Event-loop confined.
+final class ProxyExchange {
+    let plan: ForwardPlan
+    let requestHead: HTTPRequestHead
+    let startedAt: UInt64
+    var transfer: UpstreamTransfer?
+    var responseStatus: Int?
+    var keepAlive = true
+    var paused = false
+
+    init(plan: ForwardPlan, requestHead: HTTPRequestHead, startedAt: UInt64) {
+        self.plan = plan
+        self.requestHead = requestHead
+        self.startedAt = startedAt
+    }
+}
+
+@available(*, unavailable)
+extension ProxyExchange: Sendable {}

@@ -1,0 +1,38 @@
+import JWTGateCore
+import NIOCore
+import NIOHTTP1
+
+/// One complete client request as the pipeline sees it: head, buffered body, and who sent it.
+struct GatewayRequest: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer?
+    /// Peer address bytes (4 or 16) and text, for X-Forwarded-For and trusted-proxy checks.
+    var peerBytes: [UInt8]
+    var peerText: String
+    /// Monotonic time when the head arrived.
+    var startedAt: UInt64
+}
+
+/// What the pipeline decided for a request.
+enum PipelineResult: Sendable {
+    /// The gateway answers itself.
+    case answer(GatewayAnswer, GatewayMetrics.Target)
+    /// Forward to an upstream; the connection streams the answer back.
+    case forward(ForwardPlan)
+}
+
+/// A request ready for libcurl, plus what the connection needs to report on it.
+struct ForwardPlan: Sendable {
+    var request: UpstreamRequest
+    var target: GatewayMetrics.Target
+    var routeIndex: Int
+    var upstream: UpstreamTarget
+    var userID: String?
+    var requestID: String
+}
+
+/// Synchronous when it can be (the hot path), a future when work had to leave the event loop.
+enum PipelineStep {
+    case done(PipelineResult)
+    case pending(EventLoopFuture<PipelineResult>)
+}

@@ -1,0 +1,95 @@
+import JWTGateCore
+import NIOCore
+import NIOHTTP1
+
+extension RequestPipeline {
+    /// A matched route: authenticate as its mode says (interface.md "Route auth modes"), check the
+    /// method, then plan the upstream request.
+    func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+        let route = match.route
+        let target = GatewayMetrics.Target.route(match.route.position)
+        if route.config.auth == .none {
+            return .done(plan(match, query: query, request: request, user: nil))
+        }
+        let headers = request.head.headers
+        let authorization = headers[canonicalForm: "authorization"].first.map(String.init)
+        let cookies = headers["cookie"]
+        let cookieHeader = cookies.isEmpty ? nil : cookies.joined(separator: "; ")
+        switch runtime.extractor.extract(authorization: authorization, cookieHeader: cookieHeader) {
+        case .failure(let message):
+            return .done(reject(message, target: target))
+        case .none:
+            if route.config.auth == .required {
+                return .done(reject(AuthenticationMessages.notProvided, target: target))
+            }
+            return .done(plan(match, query: query, request: request, user: nil))
+        case .token(let token):
+            let outcome = runtime.authenticator.authenticate(token: token, now: GatewayClock.unixSeconds(),
+                                                             monotonicNow: GatewayClock.monotonicNanoseconds(), mayBlock: false)
+            if case .wouldBlock = outcome {
+                let future = threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
+                    let blocking = runtime.authenticator.authenticate(token: token, now: GatewayClock.unixSeconds(),
+                                                                      monotonicNow: GatewayClock.monotonicNanoseconds(), mayBlock: true)
+                    return finish(blocking, match: match, query: query, request: request)
+                }
+                return .pending(future)
+            }
+            return .done(finish(outcome, match: match, query: query, request: request))
+        }
+    }
+
+    private func finish(_ outcome: RequestAuthenticator.Outcome, match: RouteMatch, query: String?,
+                        request: GatewayRequest) -> PipelineResult {
+        let target = GatewayMetrics.Target.route(match.route.position)
+        switch outcome {
+        case .authenticated(let user): return plan(match, query: query, request: request, user: user)
+        case .rejected(let message): return reject(message, target: target)
+        case .wouldBlock, .storeFailed: return .answer(DRFAnswers.storeUnavailable, target)
+        }
+    }
+
+    private func reject(_ message: String, target: GatewayMetrics.Target) -> PipelineResult {
+        metrics.recordAuthFailure(Self.reason(for: message))
+        return .answer(runtime.answers.authenticationFailed(message), target)
+    }
+
+    private static func reason(for message: String) -> GatewayMetrics.AuthFailure {
+        switch message {
+        case AuthenticationMessages.notProvided: return .notProvided
+        case AuthenticationMessages.expired: return .expired
+        case AuthenticationMessages.decodeError: return .decode
+        case AuthenticationMessages.incorrect: return .incorrect
+        case AuthenticationMessages.invalidPayload: return .invalidPayload
+        case AuthenticationMessages.unknownUserAuth: return .unknownUser
+        case AuthenticationMessages.disabled: return .disabled
+        default: return .badHeader
+        }
+    }
+
+    /// Builds the upstream request: method check, upstream choice, header rules, canonical path.
+    private func plan(_ match: RouteMatch, query: String?, request: GatewayRequest, user: UserRecord?) -> PipelineResult {
+        let route = match.route
+        let method = request.head.method.rawValue
+        let target = GatewayMetrics.Target.route(match.route.position)
+        guard route.allows(method: method) else {
+            return .answer(DRFAnswers.routeMethodNotAllowed(method, allowed: (route.methods ?? []).sorted()), target)
+        }
+        let upstream = route.upstreams.next()
+        let requestID = RequestIDGenerator.next()
+        let identity = user.map {
+            ForwardedIdentity(userID: $0.id.description, username: $0.username, email: $0.email ?? "")
+        }
+        let context = ForwardingContext(clientAddress: request.peerBytes, clientAddressText: request.peerText,
+                                        isTLS: false, requestID: requestID, identity: identity)
+        var clientHeaders: [(name: String, value: String)] = []
+        clientHeaders.reserveCapacity(request.head.headers.count)
+        for (name, value) in request.head.headers { clientHeaders.append((name, value)) }
+        let headers = UpstreamRequestHeaders.build(clientHeaders: clientHeaders, context: context, route: route,
+                                                   upstream: upstream, trustedProxies: runtime.config.server.trustedProxies)
+        let url = "http://\(upstream.hostHeader)" + match.upstreamRequestTarget(for: upstream, query: query)
+        let upstreamRequest = UpstreamRequest(method: method, url: url, headers: headers, body: request.body,
+                                              timeout: route.config.timeout)
+        return .forward(ForwardPlan(request: upstreamRequest, target: target, routeIndex: match.route.position,
+                                    upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID))
+    }
+}

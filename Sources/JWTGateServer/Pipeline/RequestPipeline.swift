@@ -1,0 +1,135 @@
+import JWTGateCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The one request pipeline: gateway-served paths first (token views, health, readiness, metrics),
+/// then the route table (authenticate, then forward), else 404. Shared by every connection.
+final class RequestPipeline: Sendable {
+    let runtime: GatewayRuntime
+    let metrics: GatewayMetrics
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let state: GatewayState
+    private let pendingPasswordChecks = Atomic<Int>(0)
+    private let readiness = ReadinessProbe()
+
+    init(runtime: GatewayRuntime, metrics: GatewayMetrics, threadPool: NIOThreadPool, state: GatewayState, logger: Logger) {
+        self.runtime = runtime
+        self.metrics = metrics
+        self.threadPool = threadPool
+        self.state = state
+        self.logger = logger
+    }
+
+    func handle(_ request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+        let canonical: CanonicalTarget
+        switch RequestTarget.canonicalize(request.head.uri.utf8) {
+        case .success(let target): canonical = target
+        case .failure(let rejection):
+            logger.debug("request.rejected", metadata: ["reason": "\(rejection)"])
+            return .done(.answer(DRFAnswers.badRequest("Bad request path."), .unmatched))
+        }
+        if let kind = runtime.tokenViews.kind(of: canonical.path) {
+            return handleGatewayPath(kind, request: request, on: eventLoop)
+        }
+        guard let match = runtime.routes.match(canonical.path) else {
+            return .done(.answer(DRFAnswers.notFound, .unmatched))
+        }
+        return handleRoute(match, query: canonical.query, request: request, on: eventLoop)
+    }
+
+    private func handleGatewayPath(_ kind: TokenViewPaths.Kind, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+        switch kind {
+        case .obtain: return tokenView(.obtain, request: request, on: eventLoop)
+        case .verify: return tokenView(.verify, request: request, on: eventLoop)
+        case .refresh: return tokenView(.refresh, request: request, on: eventLoop)
+        case .health: return .done(.answer(HealthEndpoints.health(), .health))
+        case .ready: return readiness.answer(pipeline: self, on: eventLoop)
+        case .metrics:
+            return .done(.answer(GatewayAnswer(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                                               body: metrics.render()), .metrics))
+        }
+    }
+
+    // MARK: token views
+
+    enum TokenView { case obtain, verify, refresh }
+
+    private func tokenView(_ view: TokenView, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+        let target: GatewayMetrics.Target = view == .obtain ? .obtain : view == .verify ? .verify : .refresh
+        switch request.head.method {
+        case .POST: break
+        case .OPTIONS:
+            return .done(.answer(DRFAnswers.tokenViewOptions(TokenViewMetadata.body(for: view, usernameField: runtime.tokens.usernameField)), target))
+        default:
+            return .done(.answer(DRFAnswers.tokenViewMethodNotAllowed(request.head.method.rawValue), target))
+        }
+        let fieldNames = view == .obtain ? [runtime.tokens.usernameField, "password"] : ["token"]
+        let body = request.body.map { Array($0.readableBytesView) } ?? []
+        let fields: [String]
+        switch DRFInput.readCharFields(fieldNames, contentType: request.head.headers.first(name: "content-type"), body: body) {
+        case .success(let values): fields = values
+        case .failure(let error): return .done(.answer(runtime.answers.inputError(error), target))
+        }
+        let runtime = self.runtime
+        if view == .obtain {
+            // Admission control: a PBKDF2 check holds a core for ~0.5 s; past the limit, answer 429 at once.
+            let pending = pendingPasswordChecks.add(1, ordering: .relaxed).newValue
+            guard pending <= runtime.config.server.maxPendingPasswordChecks else {
+                pendingPasswordChecks.subtract(1, ordering: .relaxed)
+                metrics.passwordChecksRejected.increment()
+                return .done(.answer(runtime.answers.tokenViewFailed(.busy), target))
+            }
+            metrics.passwordChecks.increment()
+            let future = threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
+                defer { self.pendingPasswordChecks.subtract(1, ordering: .relaxed) }
+                let result = runtime.tokens.obtain(username: fields[0], password: fields[1], now: GatewayClock.unixSeconds())
+                return .answer(Self.render(result, runtime: runtime), target)
+            }
+            return .pending(future)
+        }
+        let work: @Sendable () -> PipelineResult = {
+            let now = GatewayClock.unixSeconds()
+            let result = view == .verify ? runtime.tokens.verify(token: fields[0], now: now)
+                                         : runtime.tokens.refresh(token: fields[0], now: now)
+            return .answer(Self.render(result, runtime: runtime), target)
+        }
+        // Cheap enough for the event loop when no disk is read and no RSA signature is made.
+        let cheapSigning = view == .verify || runtime.codec.algorithm.isHMAC || runtime.codec.algorithm.rawValue.hasPrefix("ES")
+        if runtime.directory.store.isInMemory && cheapSigning { return .done(work()) }
+        return .pending(threadPool.runIfActive(eventLoop: eventLoop, work))
+    }
+
+    private static func render(_ result: Result<IssuedToken, TokenViewFailure>, runtime: GatewayRuntime) -> GatewayAnswer {
+        switch result {
+        case .success(let issued): return runtime.answers.tokenIssued(issued, now: GatewayClock.unixSeconds())
+        case .failure(let failure): return runtime.answers.tokenViewFailed(failure)
+        }
+    }
+}
+
+/// Process-wide state the pipeline and the lifecycle share.
+final class GatewayState: Sendable {
+    private let drainingFlag = Atomic<Bool>(false)
+    let openConnections = Atomic<Int>(0)
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    var isDraining: Bool { drainingFlag.load(ordering: .relaxed) }
+    func startDraining() { drainingFlag.store(true, ordering: .relaxed) }
+
+    func register(_ channel: any Channel) { connections.withLock { $0[ObjectIdentifier(channel)] = channel } }
+    func unregister(_ channel: any Channel) { _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+
+    /// Asks every connection to close as soon as it is between requests.
+    func closeIdleConnections() {
+        for channel in connections.withLock({ Array($0.values) }) {
+            channel.pipeline.fireUserInboundEventTriggered(DrainEvent())
+        }
+    }
+}
+
+/// Sent to each connection when the drain grace is over: close once idle.
+struct DrainEvent: Sendable {}

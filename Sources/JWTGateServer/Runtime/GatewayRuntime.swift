@@ -1,0 +1,73 @@
+import JWTGateCore
+
+/// Everything the request path reads, compiled once from the configuration: keys parsed, routes
+/// sorted into a table, the user store opened, answers prepared. Immutable after start-up.
+public final class GatewayRuntime: Sendable {
+    public let config: GatewayConfig
+    public let codec: JWTCodec
+    public let directory: UserDirectory
+    public let tokens: TokenService
+    public let authenticator: RequestAuthenticator
+    public let extractor: CredentialExtractor
+    public let answers: DRFAnswers
+    public let routes: RouteTable
+    public let tokenViews: TokenViewPaths
+
+    public init(config: GatewayConfig) throws(StartupError) {
+        self.config = config
+        do {
+            codec = try JWTCodec(config: config.jwt)
+        } catch {
+            throw StartupError(file: config.sourceFile, keyError: error)
+        }
+        let store: any UserStore
+        switch config.users.backend {
+        case .file(_, let users):
+            store = FileUserStore(users: users)
+        case .sqlite(let path):
+            do {
+                store = try SQLiteUserStore(path: path, table: config.users.table,
+                                            usernameField: config.users.usernameField,
+                                            emailField: config.users.emailField,
+                                            extraFields: config.jwt.userSecretField.map { [$0] } ?? [])
+            } catch {
+                throw StartupError("\(config.sourceFile): users.path: \(error)")
+            }
+        case .postgres:
+            throw StartupError("\(config.sourceFile): users.backend: postgres is not supported yet — use file or sqlite")
+        }
+        directory = UserDirectory(store: store, ttl: config.users.cacheTTL)
+        let usernameField: String
+        if case .file = config.users.backend { usernameField = "username" } else { usernameField = config.users.usernameField }
+        tokens = TokenService(config: config.jwt, codec: codec, directory: directory, usernameField: usernameField)
+        authenticator = RequestAuthenticator(codec: codec, directory: directory, userSecretField: config.jwt.userSecretField)
+        extractor = CredentialExtractor(prefix: config.jwt.authHeaderPrefix, cookieName: config.jwt.authCookie)
+        answers = DRFAnswers(jwt: config.jwt)
+        routes = RouteTable(config.routes)
+        tokenViews = TokenViewPaths(config.endpoints)
+        if !codec.canIssue && config.jwt.userSecretField == nil && (tokenViews.obtain != nil || tokenViews.refresh != nil) {
+            throw StartupError("\(config.sourceFile): jwt.private_key_file: is required to issue \(config.jwt.algorithm.rawValue) tokens — set it, or switch endpoints.obtain and endpoints.refresh off (null) for a verify-only gateway")
+        }
+    }
+}
+
+/// Which gateway-served path is which.
+public struct TokenViewPaths: Sendable {
+    public enum Kind: Sendable { case obtain, verify, refresh, health, ready, metrics }
+    public let obtain: String?
+    public let refresh: String?
+    private let byPath: [String: Kind]
+
+    init(_ endpoints: EndpointsConfig) {
+        obtain = endpoints.obtain
+        refresh = endpoints.refresh
+        var map: [String: Kind] = [:]
+        for (path, kind) in [(endpoints.obtain, Kind.obtain), (endpoints.verify, .verify), (endpoints.refresh, .refresh),
+                             (endpoints.health, .health), (endpoints.ready, .ready), (endpoints.metrics, .metrics)] {
+            if let path { map[path] = kind }
+        }
+        byPath = map
+    }
+
+    public func kind(of path: String) -> Kind? { byPath[path] }
+}

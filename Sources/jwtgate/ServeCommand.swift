@@ -1,0 +1,41 @@
+import ArgumentParser
+import JWTGateCore
+import JWTGateServer
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway.",
+        discussion: "Stops gracefully on SIGTERM or SIGINT: /readyz answers 503 at once, listeners close after server.drain_grace, in-flight requests finish."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: ArgumentHelp("Override logging.level (trace, debug, info, notice, warning, error, critical).", valueName: "level"))
+    var logLevel: String?
+
+    func run() async throws {
+        let runtime = try loadRuntime(options.config)
+        let logging = runtime.config.logging
+        var level = Logger.Level(rawValue: logging.level.rawValue) ?? .info
+        if let logLevel {
+            guard let parsed = Logger.Level(rawValue: logLevel) else {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            level = parsed
+        }
+        let format = logging.format
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "jwtgate")
+        let service = GatewayService(runtime: runtime, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,44 @@
+import JWTGateCore
+import Testing
+
+@Suite("Token extraction from Authorization and the cookie (spec §6.1, §6.4)")
+struct CredentialExtractorTests {
+    let jwt = CredentialExtractor(prefix: "JWT", cookieName: nil)
+    let withCookie = CredentialExtractor(prefix: "JWT", cookieName: "jwt")
+
+    @Test("header spellings", arguments: [
+        ("JWT abc", CredentialExtractor.Result.token(Array("abc".utf8))),
+        ("jwt abc", .token(Array("abc".utf8))), ("jWt\tabc", .token(Array("abc".utf8))),
+        ("  JWT    abc  ", .token(Array("abc".utf8))),
+        ("Bearer abc", .none), ("JWTabc", .none), ("abc", .none), ("", .none), ("   ", .none),
+        ("JWT", .failure(CredentialExtractor.noCredentialsProvided)),
+        ("jwt   ", .failure(CredentialExtractor.noCredentialsProvided)),
+        ("JWT a b", .failure(CredentialExtractor.containsSpaces)),
+        ("Bearer a b c", .none),
+    ])
+    func header(value: String, expected: CredentialExtractor.Result) {
+        #expect(jwt.extract(authorization: value, cookieHeader: "jwt=zzz") == expected)
+    }
+
+    @Test("the cookie is read only when the header is absent or blank")
+    func cookie() {
+        #expect(withCookie.extract(authorization: nil, cookieHeader: "a=1; jwt=tok; b=2") == .token(Array("tok".utf8)))
+        #expect(withCookie.extract(authorization: "  ", cookieHeader: "jwt=tok") == .token(Array("tok".utf8)))
+        #expect(withCookie.extract(authorization: "Basic eA==", cookieHeader: "jwt=tok") == .none)
+        #expect(withCookie.extract(authorization: "JWT hdr", cookieHeader: "jwt=tok") == .token(Array("hdr".utf8)))
+        #expect(withCookie.extract(authorization: nil, cookieHeader: "jwt=") == .token([]))
+        #expect(withCookie.extract(authorization: nil, cookieHeader: "JWT=tok") == .none)
+        #expect(withCookie.extract(authorization: nil, cookieHeader: nil) == .none)
+        #expect(withCookie.extract(authorization: nil, cookieHeader: "jwt=\"quoted\"") == .token(Array("quoted".utf8)))
+        #expect(withCookie.extract(authorization: nil, cookieHeader: "jwt=first; jwt=last") == .token(Array("last".utf8)))
+    }
+
+    @Test("Django unquotes cookie values like Python's http.cookies")
+    func unquote() {
+        #expect(DjangoCookies.value(named: "c", in: #"c="a\"b""#) == "a\"b")
+        #expect(DjangoCookies.value(named: "c", in: #"c="\101\102""#) == "AB")
+        #expect(DjangoCookies.value(named: "c", in: #"c="x""#) == "x")
+        #expect(DjangoCookies.value(named: "c", in: #"c=""#) == "\"")
+        #expect(DjangoCookies.value(named: "c", in: " c = v ") == "v")
+    }
+}

@@ -1,0 +1,106 @@
+import JWTGateCore
+import JWTGateServer
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Starts a real gateway on 127.0.0.1 port 0 in front of real test upstreams, and stops it.
+struct GatewayHarness {
+    static let secret = "server-test-secret"
+    /// pbkdf2_sha256, 1000 iterations, password "secret123".
+    static let hash = "pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$WUeWaPptslGTAofDfT4dObEzdoXnjpkayrOvnZ/gLH8="
+    static let users = [
+        UserRecord(id: .integer(1), username: "alice", email: "alice@example.com", passwordHash: hash, isActive: true),
+        UserRecord(id: .integer(2), username: "bob", email: "bob@example.com", passwordHash: hash, isActive: false),
+        UserRecord(id: .integer(42), username: "carol", email: "", passwordHash: hash, isActive: true),
+    ]
+
+    static func config(routes: [RouteConfig], configure: (inout GatewayConfig) -> Void = { _ in }) -> GatewayConfig {
+        var server = ServerConfig()
+        server.listen = [ListenAddress(host: "127.0.0.1", port: 0)]
+        server.eventLoopThreads = 2
+        server.blockingThreads = 2
+        server.drainGrace = .zero
+        server.shutdownTimeout = .seconds(5)
+        var jwt = JWTConfig()
+        jwt.secretKey = Secret(secret)
+        jwt.allowRefresh = true
+        var logging = LoggingConfig()
+        logging.accessLog = false
+        var config = GatewayConfig(sourceFile: "/tests/gateway.yaml", server: server, jwt: jwt, endpoints: EndpointsConfig(),
+                                   users: UsersConfig(backend: .file(path: "/tests/users.yaml", users: users)),
+                                   logging: logging, routesFile: "/tests/routes.yaml", routes: routes)
+        configure(&config)
+        return config
+    }
+
+    static func route(_ path: String, port: Int, auth: RouteAuthMode = .required,
+                      configure: (inout RouteConfig) -> Void = { _ in }) -> RouteConfig {
+        var route = RouteConfig(path: path, upstreams: [UpstreamTarget(scheme: "http", host: "127.0.0.1", port: port, basePath: "")])
+        route.auth = auth
+        route.timeout = .seconds(5)
+        configure(&route)
+        return route
+    }
+
+    static func start(_ config: GatewayConfig) async throws -> RunningGateway {
+        var logger = Logger(label: "jwtgate-test")
+        logger.logLevel = .critical
+        return try await RunningGateway.start(runtime: try GatewayRuntime(config: config), logger: logger)
+    }
+
+    /// Runs `body` with a gateway and one upstream; both are stopped afterwards whatever happens.
+    static func withGateway(
+        reply: @escaping @Sendable (TestUpstreamServer.Request) -> TestUpstreamServer.Reply = { _ in .json(#"{"ok":true}"#) },
+        routes: (Int) -> [RouteConfig] = { port in [route("/api/public/", port: port, auth: .none), route("/api/", port: port)] },
+        configure: (inout GatewayConfig) -> Void = { _ in },
+        _ body: (RunningGateway, TestUpstreamServer) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = try await TestUpstreamServer.start(group: group, reply: reply)
+        let gateway: RunningGateway
+        do {
+            gateway = try await start(config(routes: routes(upstream.port), configure: configure))
+        } catch {
+            try? await upstream.stop()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        do {
+            try await body(gateway, upstream)
+        } catch {
+            await gateway.drainAndStop(grace: .zero, timeout: .seconds(2))
+            try? await upstream.stop()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        await gateway.drainAndStop(grace: .zero, timeout: .seconds(2))
+        try? await upstream.stop()
+        try? await group.shutdownGracefully()
+    }
+
+    /// A token for `username` signed with the harness secret.
+    static func token(_ claims: String) -> String {
+        var jwt = JWTConfig()
+        jwt.secretKey = Secret(secret)
+        let codec = try! JWTCodec(config: jwt)
+        guard case .object(let payload)? = try? PythonJSON.parse(Array(claims.utf8)) else { fatalError(claims) }
+        return codec.encode(payload)!
+    }
+
+    static func validToken(_ username: String = "alice") -> String {
+        token("{\"username\":\"\(username)\",\"exp\":\(Int64(time(nil)) + 300)}")
+    }
+}
+
+extension TestUpstreamServer.Reply {
+    static func json(_ text: String, status: Int = 200, extra: [(String, String)] = []) -> TestUpstreamServer.Reply {
+        let bytes = Array(text.utf8)
+        return .respond(status: status, headers: [("Content-Type", "application/json"), ("Content-Length", "\(bytes.count)")] + extra,
+                        body: ByteBuffer(bytes: bytes))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
