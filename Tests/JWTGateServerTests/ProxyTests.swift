@@ -1,6 +1,7 @@
 import JWTGateCore
 import JWTGateServer
 import NIOCore
+import NIOPosix
 import Testing
 
 @Suite("Authenticated forwarding through libcurl to real upstreams", .serialized)
@@ -122,6 +123,50 @@ struct ProxyTests {
             #expect(slow.text == #"{"detail":"Gateway timeout."}"#)
             #expect(ContinuousClock.now - started < .seconds(3))
             #expect(try client.request("GET", "/healthz").status == 200, "the gateway keeps serving")
+        }
+    }
+
+    @Test("a refused upstream in a list is skipped: the request is retried on the next one and the dead one ejected")
+    func failover() async throws {
+        try await GatewayHarness.withGateway(routes: { port in
+            [GatewayHarness.route("/lb/", port: port, auth: .none) {
+                $0.upstreams = [UpstreamTarget(scheme: "http", host: "127.0.0.1", port: 1, basePath: ""),
+                                UpstreamTarget(scheme: "http", host: "127.0.0.1", port: port, basePath: "")]
+            }]
+        }) { gateway, upstream in
+            let client = try RawHTTPClient(port: gateway.port)
+            for i in 0..<6 {
+                let response = try client.request("POST", "/lb/\(i)", body: Array("body-\(i)".utf8))
+                #expect(response.status == 200, "request \(i)")
+            }
+            #expect(upstream.requests.map(\.uri) == (0..<6).map { "/lb/\($0)" })
+            #expect(upstream.requests.last.map { String(buffer: $0.body) } == "body-5")
+        }
+    }
+
+    @Test("Expect: 100-continue gets an interim 100 from the gateway and is not forwarded")
+    func expectContinue() async throws {
+        try await GatewayHarness.withGateway { gateway, upstream in
+            let client = try RawHTTPClient(port: gateway.port)
+            client.send("PUT /api/public/up HTTP/1.1\r\nHost: g\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            let interim = try client.readResponse()
+            #expect(interim.status == 100)
+            client.send("hello")
+            let final = try client.readResponse()
+            #expect(final.status == 200)
+            #expect(upstream.requests.last?.values("Expect") == [])
+            #expect(upstream.requests.last.map { String(buffer: $0.body) } == "hello")
+        }
+    }
+
+    @Test("an upstream that resets mid-body makes the gateway cut the client connection, not fake a complete answer")
+    func resetMidBody() async throws {
+        let closeNow = MultiThreadedEventLoopGroup.singleton.next().makeSucceededVoidFuture()
+        try await GatewayHarness.withGateway(reply: { _ in .partialThenClose(total: 100_000, sent: 1000, closeWhen: closeNow) }) { gateway, _ in
+            let client = try RawHTTPClient(port: gateway.port)
+            client.send("GET /api/public/partial HTTP/1.1\r\nHost: g\r\n\r\n")
+            #expect(throws: (any Error).self) { _ = try client.readResponse() }
+            #expect(try RawHTTPClient(port: gateway.port).request("GET", "/healthz").status == 200)
         }
     }
 

@@ -13,14 +13,38 @@ public final class RequestAuthenticator: Sendable {
     private let codec: JWTCodec
     private let directory: UserDirectory
     private let userSecretField: String?
+    private let cache: VerifiedTokenCache?
 
-    public init(codec: JWTCodec, directory: UserDirectory, userSecretField: String?) {
+    public init(codec: JWTCodec, directory: UserDirectory, userSecretField: String?, cacheCapacity: Int = 4096) {
         self.codec = codec
         self.directory = directory
         self.userSecretField = userSecretField
+        cache = userSecretField == nil && cacheCapacity > 0 ? VerifiedTokenCache(capacity: cacheCapacity) : nil
     }
 
     public func authenticate(token: [UInt8], now: Int64, monotonicNow: UInt64, mayBlock: Bool) -> Outcome {
+        if let cache {
+            let key = String(decoding: token, as: UTF8.self)
+            if let payload = cache.payload(for: key) {
+                do {
+                    try codec.rules.validate(payload, now: now)
+                } catch {
+                    return .rejected(AuthenticationMessages.forAuthentication(error))
+                }
+                return identify(payload, preloaded: nil, monotonicNow: monotonicNow, mayBlock: mayBlock)
+            }
+            let payload: JSONObject
+            do {
+                let unverified = try UnverifiedToken.parse(token)
+                try codec.verifySignature(unverified)
+                payload = unverified.payload
+                cache.store(payload, for: key)
+                try codec.rules.validate(payload, now: now)
+            } catch {
+                return .rejected(AuthenticationMessages.forAuthentication(error))
+            }
+            return identify(payload, preloaded: nil, monotonicNow: monotonicNow, mayBlock: mayBlock)
+        }
         let unverified: UnverifiedToken
         do {
             unverified = try UnverifiedToken.parse(token)
@@ -50,6 +74,11 @@ public final class RequestAuthenticator: Sendable {
         } catch {
             return .rejected(AuthenticationMessages.forAuthentication(error))
         }
+        return identify(payload, preloaded: preloaded, monotonicNow: monotonicNow, mayBlock: mayBlock)
+    }
+
+    /// Steps 2–4 of spec §6.2: username claim, user lookup, active flag.
+    private func identify(_ payload: JSONObject, preloaded: UserRecord?, monotonicNow: UInt64, mayBlock: Bool) -> Outcome {
         guard let username = TokenService.username(in: payload) else {
             return .rejected(AuthenticationMessages.invalidPayload)
         }

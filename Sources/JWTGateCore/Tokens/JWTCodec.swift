@@ -100,6 +100,13 @@ public final class JWTCodec: Sendable {
 
     /// Algorithm pin, signature, then claims (spec §3.4 step 2).
     public func verify(_ token: UnverifiedToken, now: Int64, userKey: HMACKey? = nil) throws(TokenError) -> JSONObject {
+        try verifySignature(token, userKey: userKey)
+        try rules.validate(token.payload, now: now)
+        return token.payload
+    }
+
+    /// The algorithm pin and the signature, without the time-dependent claim checks.
+    public func verifySignature(_ token: UnverifiedToken, userKey: HMACKey? = nil) throws(TokenError) {
         guard case .string(let alg)? = token.header["alg"], alg == algorithm.rawValue else {
             throw .invalid("The specified alg value is not allowed")
         }
@@ -114,8 +121,6 @@ public final class JWTCodec: Sendable {
             }
         }
         guard valid else { throw .decode("Signature verification failed") }
-        try rules.validate(token.payload, now: now)
-        return token.payload
     }
 
     public func decode(_ token: some Collection<UInt8>, now: Int64) throws(TokenError) -> JSONObject {

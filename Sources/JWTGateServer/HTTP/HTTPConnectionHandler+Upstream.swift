@@ -8,6 +8,8 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
     func upstreamResponseHead(status: Int, headers: [(name: String, value: String)]) {
         guard case .proxying(let exchange) = state, let context else { return }
         exchange.responseStatus = status
+        let pool = exchange.plan.match.route.upstreams
+        if pool.targets.count > 1 { pool.reportSuccess(exchange.plan.upstream) }
         var responseHeaders = HTTPHeaders()
         for (name, value) in DownstreamResponseHeaders.filter(headers) { responseHeaders.add(name: name, value: value) }
         exchange.keepAlive = exchange.requestHead.isKeepAlive && !pipeline.state.isDraining
@@ -48,8 +50,13 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
             metrics.upstreamTimeouts.increment()
         } else if error.refusedConnection {
             metrics.upstreamConnectErrors.increment()
-            pipeline.runtime.routes.routes[exchange.plan.routeIndex].upstreams
-                .reportFailure(exchange.plan.upstream)
+            exchange.plan.match.route.upstreams.reportFailure(exchange.plan.upstream)
+            if exchange.responseStatus == nil, let retry = pipeline.retarget(exchange.plan) {
+                let next = ProxyExchange(plan: retry, requestHead: exchange.requestHead, startedAt: exchange.startedAt)
+                state = .proxying(next)
+                next.transfer = client.execute(retry.request, on: context.eventLoop, handler: self)
+                return
+            }
         } else {
             metrics.upstreamResets.increment()
         }

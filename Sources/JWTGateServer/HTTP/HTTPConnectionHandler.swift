@@ -85,14 +85,26 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             return
         }
         state = .receiving(head: head, body: nil, startedAt: startedAt)
-        // Slow clients get the whole request_timeout to send one request, not more.
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        requestTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(limits.requestTimeout.nanoseconds))) {
-            let handler = loopBound.value
-            guard case .receiving(let head, _, let startedAt) = handler.state, let context = handler.context else { return }
-            handler.reject(DRFAnswers.requestTimeout, head: head, startedAt: startedAt, context: context)
-            context.close(promise: nil)
+        if let expect = head.headers.first(name: "expect"), expect.lowercased() == "100-continue" {
+            // The client waits for this before sending its body; the upstream never sees the Expect.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
+    }
+
+    /// A request still incomplete after a read burst gets a deadline (request_timeout); most requests
+    /// arrive whole in one burst and never pay for a timer.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .receiving = state, requestTimer == nil {
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let timeout = pipeline.runtime.config.server.requestTimeout
+            requestTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanoseconds))) {
+                let handler = loopBound.value
+                guard case .receiving(let head, _, let startedAt) = handler.state, let context = handler.context else { return }
+                handler.reject(DRFAnswers.requestTimeout, head: head, startedAt: startedAt, context: context)
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelReadComplete()
     }
 
     private func reject(_ answer: GatewayAnswer, head: HTTPRequestHead, startedAt: UInt64, context: ChannelHandlerContext) {

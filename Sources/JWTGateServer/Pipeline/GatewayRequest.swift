@@ -29,6 +29,10 @@ struct ForwardPlan: Sendable {
     var upstream: UpstreamTarget
     var userID: String?
     var requestID: String
+    /// For a retry on another upstream after a refused connection.
+    var match: RouteMatch
+    var query: String?
+    var attempts = 1
 }
 
 /// Synchronous when it can be (the hot path), a future when work had to leave the event loop.

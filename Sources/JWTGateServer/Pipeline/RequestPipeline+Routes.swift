@@ -12,7 +12,7 @@ extension RequestPipeline {
             return .done(plan(match, query: query, request: request, user: nil))
         }
         let headers = request.head.headers
-        let authorization = headers[canonicalForm: "authorization"].first.map(String.init)
+        let authorization = headers.first(name: "authorization")
         let cookies = headers["cookie"]
         let cookieHeader = cookies.isEmpty ? nil : cookies.joined(separator: "; ")
         switch runtime.extractor.extract(authorization: authorization, cookieHeader: cookieHeader) {
@@ -90,6 +90,26 @@ extension RequestPipeline {
         let upstreamRequest = UpstreamRequest(method: method, url: url, headers: headers, body: request.body,
                                               timeout: route.config.timeout)
         return .forward(ForwardPlan(request: upstreamRequest, target: target, routeIndex: match.route.position,
-                                    upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID))
+                                    upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID,
+                                    match: match, query: query))
+    }
+
+    /// The same request aimed at the route's next upstream, after `plan.upstream` refused the
+    /// connection (so the request cannot have reached it: retrying is safe for every method).
+    /// nil when every upstream of the route was tried.
+    func retarget(_ plan: ForwardPlan) -> ForwardPlan? {
+        let pool = plan.match.route.upstreams
+        guard plan.attempts < pool.targets.count else { return nil }
+        let upstream = pool.next()
+        guard upstream != plan.upstream else { return nil }
+        var next = plan
+        next.attempts += 1
+        next.upstream = upstream
+        next.request.url = "http://\(upstream.hostHeader)" + plan.match.upstreamRequestTarget(for: upstream, query: plan.query)
+        if !plan.match.route.config.preserveHost,
+           let host = next.request.headers.firstIndex(where: { $0.name.lowercased() == "host" }) {
+            next.request.headers[host].value = upstream.hostHeader
+        }
+        return next
     }
 }
