@@ -38,6 +38,26 @@ CURLcode jwtgate_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t
 /// curl_multi_setopt is variadic: this one passes a `long` (CURLMOPT_MAXCONNECTS, CURLMOPT_MAX_HOST_CONNECTIONS, ...).
 CURLMcode jwtgate_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
+/// curl_multi_setopt is variadic; these carry the socket/timer callbacks of the
+/// curl_multi_socket_action API and their user pointers.
+typedef int (*jwtgate_curl_socket_callback)(CURL *easy, curl_socket_t socket, int what, void *userp, void *socketp);
+typedef int (*jwtgate_curl_timer_callback)(CURLM *multi, long timeout_ms, void *userp);
+CURLMcode jwtgate_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
+CURLMcode jwtgate_curl_multi_setopt_socket_callback(CURLM *multi, jwtgate_curl_socket_callback callback);
+CURLMcode jwtgate_curl_multi_setopt_timer_callback(CURLM *multi, jwtgate_curl_timer_callback callback);
+
+/// epoll for the driver's curl_multi_socket_action loop. Glibc's Swift module does not export
+/// <sys/epoll.h>, and epoll_event is a packed union struct: flat arrays are simpler to share.
+enum { JWTGATE_EPOLL_IN = 1, JWTGATE_EPOLL_OUT = 2, JWTGATE_EPOLL_ERR = 4 };
+int jwtgate_epoll_create(void);
+/// op: 0 add, 1 modify, 2 delete; interest: JWTGATE_EPOLL_IN | JWTGATE_EPOLL_OUT. 0 on success.
+int jwtgate_epoll_control(int epfd, int op, int fd, int interest);
+/// Waits up to timeout_ms; fills fds[i] and ready[i] (JWTGATE_EPOLL_* bits). Returns the count, or -1.
+int jwtgate_epoll_wait(int epfd, int *fds, int *ready, int max, int timeout_ms);
+
+/// CURL_SOCKET_TIMEOUT is a macro over a cast, which Swift does not import.
+curl_socket_t jwtgate_curl_socket_timeout(void);
+
 /// CURL_GLOBAL_ALL is a macro over other macros; exported as a value so Swift does not depend on the importer.
 long jwtgate_curl_global_all(void);
 

@@ -2,13 +2,22 @@ import CJWTGateCurl
 import CJWTGateCurlShims
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The driver thread's loop. It owns the multi handle and every easy handle, and runs on that one
 /// thread from start to shutdown; other threads reach it only through `CurlMultiDriver`'s queue.
 ///
-/// One turn: apply queued commands (start, pause, resume, cancel) → `curl_multi_perform` (libcurl
-/// runs the header and write callbacks, which fill the transfers) → collect finished transfers →
-/// fail expired ones → hand everything new to the event loops, one `execute` per loop per turn →
-/// `curl_multi_poll` until a socket is ready, a timer is due, or `curl_multi_wakeup`.
+/// It drives libcurl through `curl_multi_socket_action` on an epoll of its own: libcurl says which
+/// sockets to watch (socket callback) and when to call back (timer callback), and each wake-up only
+/// touches the transfers whose sockets are ready. (`curl_multi_perform` + `curl_multi_poll` walk
+/// every transfer and rebuild a pollfd set on every turn: O(in-flight) per wake-up.)
+///
+/// One turn: apply queued commands (start, pause, resume, cancel) → run libcurl's due timer →
+/// collect finished transfers → fail expired ones → hand everything new to the event loops, one
+/// `execute` per loop per turn → `epoll_wait` for ready sockets, the timer, or the wake-up pipe →
+/// `curl_multi_socket_action` for each ready socket (libcurl runs the header and write callbacks).
 ///
 /// Not thread-safe: driver thread only.
 final class CurlDriverLoop {
@@ -23,34 +32,94 @@ final class CurlDriverLoop {
     private var earliestDeadline: UInt64 = .max
     /// Idle easy handles kept for reuse.
     private let poolLimit: Int
+    private let epoll: Int32
+    /// When libcurl wants `CURL_SOCKET_TIMEOUT` (monotonic ns); nil: no timer.
+    private var curlTimerDue: UInt64?
+    private var readyFDs = [Int32](repeating: 0, count: 256)
+    private var readyBits = [Int32](repeating: 0, count: 256)
+    private var stillRunning: Int32 = 0
 
     init(multi: UnsafeMutableRawPointer, driver: CurlMultiDriver) {
         self.multi = multi
         self.driver = driver
         self.poolLimit = max(16, min(driver.maxTotalConnections, 1024))
+        self.epoll = jwtgate_epoll_create()
+        _ = jwtgate_epoll_control(self.epoll, 0, driver.wakeReadFD, Int32(JWTGATE_EPOLL_IN))
     }
 
+    deinit { close(self.epoll) }
+
     func run() {
+        // The loop outlives every callback: run() returns only after the multi handle is idle.
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = jwtgate_curl_multi_setopt_socket_callback(self.multi, curlSocketCallback)
+        _ = jwtgate_curl_multi_setopt_pointer(self.multi, CURLMOPT_SOCKETDATA, me)
+        _ = jwtgate_curl_multi_setopt_timer_callback(self.multi, curlTimerCallback)
+        _ = jwtgate_curl_multi_setopt_pointer(self.multi, CURLMOPT_TIMERDATA, me)
         while true {
             let running = self.driver.drain(into: &self.commands)
             for command in self.commands { self.apply(command, running: running) }
             guard running else { break }
 
-            var stillRunning: Int32 = 0
-            _ = curl_multi_perform(self.multi, &stillRunning)
+            var now = Self.now()
+            if let due = self.curlTimerDue, due <= now {
+                self.curlTimerDue = nil
+                _ = curl_multi_socket_action(self.multi, jwtgate_curl_socket_timeout(), 0, &self.stillRunning)
+                now = Self.now()
+            }
             self.collectFinished()
-            let now = Self.now()
             if now >= self.earliestDeadline { self.expire(now: now) }
             self.dispatch()
 
-            if self.driver.prepareToSleep() {
-                _ = curl_multi_poll(self.multi, nil, 0, self.pollTimeout(now: now), nil)
-                self.driver.awake()
+            let sleep = self.driver.prepareToSleep()
+            let timeout = sleep ? self.waitTimeout(now: now) : 0
+            let ready = self.readyFDs.withUnsafeMutableBufferPointer { fds in
+                self.readyBits.withUnsafeMutableBufferPointer { bits in
+                    jwtgate_epoll_wait(self.epoll, fds.baseAddress, bits.baseAddress, Int32(fds.count), timeout)
+                }
             }
+            if sleep { self.driver.awake() }
+            for i in 0..<Int(max(0, ready)) { self.handle(fd: self.readyFDs[i], bits: self.readyBits[i]) }
         }
         self.failAll(with: .shutdown)
         self.dispatch()
         self.pool.removeAll()
+    }
+
+    private func handle(fd: Int32, bits: Int32) {
+        if fd == self.driver.wakeReadFD {
+            var sink = [UInt8](repeating: 0, count: 64)
+            while read(fd, &sink, sink.count) > 0 {}
+            return
+        }
+        var flags: Int32 = 0
+        if bits & Int32(JWTGATE_EPOLL_IN) != 0 { flags |= CURL_CSELECT_IN }
+        if bits & Int32(JWTGATE_EPOLL_OUT) != 0 { flags |= CURL_CSELECT_OUT }
+        if bits & Int32(JWTGATE_EPOLL_ERR) != 0 { flags |= CURL_CSELECT_ERR }
+        _ = curl_multi_socket_action(self.multi, fd, flags, &self.stillRunning)
+    }
+
+    /// libcurl's socket callback: start, change or stop watching `socket`.
+    fileprivate func watch(_ socket: curl_socket_t, what: Int32, registered: Bool) {
+        if what == CURL_POLL_REMOVE {
+            _ = jwtgate_epoll_control(self.epoll, 2, socket, 0)
+            _ = curl_multi_assign(self.multi, socket, nil)
+            return
+        }
+        var interest: Int32 = 0
+        if what & CURL_POLL_IN != 0 { interest |= Int32(JWTGATE_EPOLL_IN) }
+        if what & CURL_POLL_OUT != 0 { interest |= Int32(JWTGATE_EPOLL_OUT) }
+        if registered {
+            _ = jwtgate_epoll_control(self.epoll, 1, socket, interest)
+        } else if jwtgate_epoll_control(self.epoll, 0, socket, interest) == 0 {
+            // A non-nil socket pointer marks "already in the epoll set" for the next callback.
+            _ = curl_multi_assign(self.multi, socket, UnsafeMutableRawPointer(bitPattern: 1))
+        }
+    }
+
+    /// libcurl's timer callback: call `CURL_SOCKET_TIMEOUT` after `milliseconds` (-1: cancel).
+    fileprivate func setTimer(milliseconds: Int) {
+        self.curlTimerDue = milliseconds < 0 ? nil : Self.now() &+ UInt64(milliseconds) &* 1_000_000
     }
 
     // MARK: Commands
@@ -224,10 +293,11 @@ final class CurlDriverLoop {
 
     // MARK: Time
 
-    private func pollTimeout(now: UInt64) -> Int32 {
-        guard self.earliestDeadline != .max else { return 1000 }
-        if self.earliestDeadline <= now { return 0 }
-        let millis = (self.earliestDeadline - now + 999_999) / 1_000_000
+    private func waitTimeout(now: UInt64) -> Int32 {
+        let wakeAt = min(self.earliestDeadline, self.curlTimerDue ?? .max)
+        guard wakeAt != .max else { return 1000 }
+        if wakeAt <= now { return 0 }
+        let millis = (wakeAt - now + 999_999) / 1_000_000
         return Int32(min(millis, 1000))
     }
 
@@ -236,3 +306,16 @@ final class CurlDriverLoop {
 
 @available(*, unavailable)
 extension CurlDriverLoop: Sendable {}
+
+private let curlSocketCallback: jwtgate_curl_socket_callback = { _, socket, what, userData, socketData in
+    guard let userData else { return -1 }
+    Unmanaged<CurlDriverLoop>.fromOpaque(userData).takeUnretainedValue()
+        .watch(socket, what: what, registered: socketData != nil)
+    return 0
+}
+
+private let curlTimerCallback: jwtgate_curl_timer_callback = { _, milliseconds, userData in
+    guard let userData else { return -1 }
+    Unmanaged<CurlDriverLoop>.fromOpaque(userData).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+    return 0
+}

@@ -12,8 +12,9 @@ import Darwin
 #endif
 
 /// The thread-safe face of the curl driver: a `Mutex`-protected command queue, the thread's
-/// lifecycle, and `curl_multi_wakeup` (the one libcurl call other threads may make). The driver
-/// thread itself runs `CurlDriverLoop`, which owns the multi handle and every easy handle.
+/// lifecycle, and the wake-up pipe the driver's epoll watches (no libcurl call is made from other
+/// threads). The driver thread itself runs `CurlDriverLoop`, which owns the multi handle and every
+/// easy handle.
 final class CurlMultiDriver: Sendable {
     enum Command: Sendable {
         case start(CurlTransfer)
@@ -22,8 +23,7 @@ final class CurlMultiDriver: Sendable {
         case cancel(CurlTransfer)
     }
 
-    /// The multi handle's address, shared only so other threads can call `curl_multi_wakeup`, which
-    /// libcurl documents as safe from any thread. Every other use stays on the driver thread.
+    /// The multi handle's address, handed to the driver thread at start; only that thread uses it.
     struct MultiPointer: @unchecked Sendable {
         let raw: UnsafeMutableRawPointer
     }
@@ -47,6 +47,9 @@ final class CurlMultiDriver: Sendable {
     let maxTotalConnections: Int
     let logger: Logger
     private let shared = Mutex(Shared())
+    /// A non-blocking pipe: a byte written to `wakeWriteFD` ends the driver's `epoll_wait`.
+    let wakeReadFD: Int32
+    private let wakeWriteFD: Int32
     /// The driver thread's CPU clock (Linux), for measuring the cost per request.
     private let cpuClock = Mutex<clockid_t?>(nil)
 
@@ -54,6 +57,25 @@ final class CurlMultiDriver: Sendable {
         self.maxConnectionsPerHost = maxConnectionsPerHost
         self.maxTotalConnections = maxTotalConnections
         self.logger = logger
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        self.wakeReadFD = fds[0]
+        self.wakeWriteFD = fds[1]
+    }
+
+    deinit {
+        close(self.wakeReadFD)
+        close(self.wakeWriteFD)
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(self.wakeWriteFD, &byte, 1)  // a full pipe already means "wake up"
     }
 
     // MARK: Any thread
@@ -61,14 +83,14 @@ final class CurlMultiDriver: Sendable {
     /// Queues a command; false when the driver is not running (the caller fails the transfer).
     @discardableResult
     func enqueue(_ command: Command) -> Bool {
-        let (accepted, wake): (Bool, MultiPointer?) = self.shared.withLock { shared in
-            guard case .running(let multi) = shared.phase else { return (false, nil) }
+        let (accepted, wake): (Bool, Bool) = self.shared.withLock { shared in
+            guard case .running = shared.phase else { return (false, false) }
             shared.commands.append(command)
-            guard shared.sleeping else { return (true, nil) }
+            guard shared.sleeping else { return (true, false) }
             shared.sleeping = false
-            return (true, multi)
+            return (true, true)
         }
-        if let wake { _ = curl_multi_wakeup(wake.raw) }
+        if wake { self.wake() }
         return accepted
     }
 
@@ -124,8 +146,8 @@ final class CurlMultiDriver: Sendable {
                 return nil
             }
         }
-        guard let (thread, multi) = stop else { return }
-        _ = curl_multi_wakeup(multi.raw)
+        guard let (thread, _) = stop else { return }
+        self.wake()
         if let thread { DriverThread.join(thread) }
         self.shared.withLock { $0.phase = .stopped }
         self.logger.debug("upstream.client.stopped")
@@ -152,7 +174,7 @@ final class CurlMultiDriver: Sendable {
         }
     }
 
-    /// Before `curl_multi_poll`: true (and marked sleeping) when nothing is queued, so waiting is safe.
+    /// Before `epoll_wait`: true (and marked sleeping) when nothing is queued, so waiting is safe.
     func prepareToSleep() -> Bool {
         self.shared.withLock { shared in
             guard shared.commands.isEmpty, case .running = shared.phase else { return false }
@@ -161,7 +183,7 @@ final class CurlMultiDriver: Sendable {
         }
     }
 
-    /// After `curl_multi_poll` returned.
+    /// After `epoll_wait` returned.
     func awake() {
         self.shared.withLock { $0.sleeping = false }
     }

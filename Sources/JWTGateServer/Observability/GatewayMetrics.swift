@@ -39,33 +39,46 @@ public final class GatewayMetrics: Sendable {
                                    .seconds(5), .seconds(10), .seconds(30)]
         for (target, label) in targets {
             requests[target] = (1...5).map { cls in
-                registry.makeCounter(name: "jwtgate_http_requests_total",
-                                     labels: [("route", label), ("code", "\(cls)xx")],
-                                     help: "Requests answered, by route and status class")
+                registry.makeCounter(descriptor: Names.requests, labels: [("route", label), ("code", "\(cls)xx")])
             }
-            durations[target] = registry.makeDurationHistogram(name: "jwtgate_http_request_duration_seconds",
-                                                               labels: [("route", label)], buckets: buckets,
-                                                               help: "Time from the end of the request to the end of the answer")
+            durations[target] = registry.makeDurationHistogram(descriptor: Names.duration, labels: [("route", label)],
+                                                               buckets: buckets)
         }
         self.requests = requests
         self.durations = durations
         var failures: [AuthFailure: Counter] = [:]
         for reason in AuthFailure.allCases {
-            failures[reason] = registry.makeCounter(name: "jwtgate_auth_failures_total", labels: [("reason", reason.rawValue)],
-                                                    help: "Proxied requests refused with 401, by reason")
+            failures[reason] = registry.makeCounter(descriptor: Names.authFailures, labels: [("reason", reason.rawValue)])
         }
         authFailures = failures
-        upstreamConnectErrors = registry.makeCounter(name: "jwtgate_upstream_errors_total", labels: [("kind", "connect")],
-                                                     help: "Upstream transfers that failed, by kind")
-        upstreamTimeouts = registry.makeCounter(name: "jwtgate_upstream_errors_total", labels: [("kind", "timeout")],
-                                                help: "Upstream transfers that failed, by kind")
-        upstreamResets = registry.makeCounter(name: "jwtgate_upstream_errors_total", labels: [("kind", "reset")],
-                                              help: "Upstream transfers that failed, by kind")
-        passwordChecks = registry.makeCounter(name: "jwtgate_password_checks_total", help: "Password hashes computed by obtain")
-        passwordChecksRejected = registry.makeCounter(name: "jwtgate_password_checks_rejected_total",
-                                                      help: "Obtain requests refused with 429 because too many checks were pending")
-        openConnections = registry.makeGauge(name: "jwtgate_open_connections", help: "Client connections open now")
-        draining = registry.makeGauge(name: "jwtgate_draining", help: "1 while the process drains after SIGTERM")
+        upstreamConnectErrors = registry.makeCounter(descriptor: Names.upstreamErrors, labels: [("kind", "connect")])
+        upstreamTimeouts = registry.makeCounter(descriptor: Names.upstreamErrors, labels: [("kind", "timeout")])
+        upstreamResets = registry.makeCounter(descriptor: Names.upstreamErrors, labels: [("kind", "reset")])
+        passwordChecks = registry.makeCounter(descriptor: Names.passwordChecks)
+        passwordChecksRejected = registry.makeCounter(descriptor: Names.passwordChecksRejected)
+        openConnections = registry.makeGauge(descriptor: Names.openConnections)
+        draining = registry.makeGauge(descriptor: Names.draining)
+    }
+
+    /// Every exported name, in one place (computed: the descriptor type is not Sendable).
+    enum Names {
+        static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "http_requests", unitName: "total",
+                                                   helpText: "Requests answered, by route and status class") }
+        static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "http_request_duration", unitName: "seconds",
+                                                   helpText: "Time from the request head to the end of the answer") }
+        static var authFailures: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "auth_failures", unitName: "total",
+                                                       helpText: "Proxied requests refused with 401, by reason") }
+        static var upstreamErrors: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "upstream_errors", unitName: "total",
+                                                         helpText: "Upstream transfers that failed, by kind") }
+        static var passwordChecks: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "password_checks", unitName: "total",
+                                                         helpText: "Password hashes computed by obtain") }
+        static var passwordChecksRejected: MetricNameDescriptor { MetricNameDescriptor(
+            namespace: "jwtgate", metricName: "password_checks_rejected", unitName: "total",
+            helpText: "Obtain requests refused with 429 because too many checks were pending") }
+        static var openConnections: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "open_connections", unitName: "",
+                                                          helpText: "Client connections open now") }
+        static var draining: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "draining", unitName: "",
+                                                   helpText: "1 while the process drains after SIGTERM") }
     }
 
     func recordRequest(_ target: Target, status: Int, nanoseconds: UInt64) {
