@@ -7,6 +7,9 @@ public enum DownstreamResponseHeaders {
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(upstream.count)
         for header in upstream {
+            // Invalid names or values (a bare CR, NUL) are dropped here, so the server can skip NIO's
+            // second validation pass over every response head.
+            guard HeaderSyntax.isValidHeaderName(header.name), HeaderSyntax.isValidHeaderValue(header.value) else { continue }
             if HopByHopHeaders.isHopByHop(header.name) { continue }
             if !tokens.isEmpty && HopByHopHeaders.isListed(header.name, in: tokens) { continue }
             out.append(header)

@@ -30,7 +30,10 @@ final class GatewayServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idle))
-                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Outbound header validation is done once, in DownstreamResponseHeaders; the gateway's
+                    // own answers carry only fixed or validated values.
+                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true,
+                                                         withOutboundHeaderValidation: false)
                     try sync.addHandler(HTTPConnectionHandler(pipeline: pipeline, client: client))
                 }
             }

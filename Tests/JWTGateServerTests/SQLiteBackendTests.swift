@@ -1,0 +1,62 @@
+import JWTGateCore
+import JWTGateServer
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("The gateway on a Django project's SQLite database", .serialized)
+struct SQLiteBackendTests {
+    /// A private copy of the database Django's migrations built (Tests/JWTGateCoreTests/Fixtures).
+    static func copyOfDjangoDatabase() throws -> String {
+        let here = #filePath
+        let tests = here[..<here.lastIndex(of: "/")!].dropLast("JWTGateServerTests".count)
+        let source = "\(tests)JWTGateCoreTests/Fixtures/django-auth.sqlite3"
+        let target = "/tmp/jwtgate-sqlite-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite3"
+        let input = try #require(fopen(source, "rb"))
+        defer { fclose(input) }
+        let output = try #require(fopen(target, "wb"))
+        defer { fclose(output) }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, input)
+            if n <= 0 { break }
+            fwrite(buffer, 1, n, output)
+        }
+        return target
+    }
+
+    @Test("users log in with their Django hashes, proxied requests carry their identity, and readiness follows the file")
+    func endToEnd() async throws {
+        let path = try Self.copyOfDjangoDatabase()
+        defer { unlink(path) }
+        try await GatewayHarness.withGateway(configure: {
+            $0.users = UsersConfig(backend: .sqlite(path: path))
+            $0.users.cacheTTL = .zero
+        }) { gateway, upstream in
+            let client = try RawHTTPClient(port: gateway.port)
+            let obtained = try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                              body: Array(#"{"username":"alice","password":"alice-secret-1"}"#.utf8))
+            #expect(obtained.status == 200, "\(obtained.text)")
+            let token = try #require(try PythonJSON.parse(obtained.body).objectValue?["token"]?.stringValue)
+
+            let inactive = try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                              body: Array(#"{"username":"dave","password":"anything"}"#.utf8))
+            #expect(inactive.text == #"{"non_field_errors":["Unable to log in with provided credentials."]}"#, "unusable password")
+
+            let proxied = try client.request("GET", "/api/orders", headers: [("Authorization", "JWT \(token)")])
+            #expect(proxied.status == 200)
+            #expect(upstream.requests.last?.values("X-Auth-Username") == ["alice"])
+            #expect(upstream.requests.last?.values("X-Auth-User-Id") == ["1"])
+
+            #expect(try client.request("GET", "/readyz").status == 200)
+            unlink(path)
+            try await Task.sleep(for: .milliseconds(1100))  // the readiness probe caches its verdict for a second
+            let ready = try client.request("GET", "/readyz")
+            #expect(ready.status == 503)
+            let after = try client.request("GET", "/api/orders", headers: [("Authorization", "JWT \(token)")])
+            #expect(after.status == 503, "a user store that cannot be read never lets a request through")
+        }
+    }
+}
