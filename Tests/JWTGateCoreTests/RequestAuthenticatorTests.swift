@@ -9,7 +9,8 @@ struct RequestAuthenticatorTests {
         let codec = try JWTCodec(config: config)
         let directory = UserDirectory(store: FileUserStore(users: [TestSupport.alice, TestSupport.bob, TestSupport.carol]),
                                       ttl: .seconds(5))
-        return (RequestAuthenticator(codec: codec, directory: directory, userSecretField: userSecretField), codec)
+        return (RequestAuthenticator(codec: codec, directory: directory, userSecretField: userSecretField,
+                                     cache: VerifiedTokenCache()), codec)
     }
 
     func outcome(_ authenticator: RequestAuthenticator, _ token: String, now: Int64) -> String {

@@ -12,7 +12,8 @@ struct TokenServiceTests {
         let codec = try JWTCodec(config: config)
         let directory = UserDirectory(store: FileUserStore(users: [TestSupport.alice, TestSupport.bob, TestSupport.carol]),
                                       ttl: .seconds(5))
-        return TokenService(config: config, codec: codec, directory: directory, usernameField: "username")
+        return TokenService(config: config, codec: codec, directory: directory, usernameField: "username",
+                            cache: VerifiedTokenCache())
     }
 
     @Test("obtain issues the library's payload for the right password only")

@@ -15,31 +15,19 @@ public final class RequestAuthenticator: Sendable {
     private let userSecretField: String?
     private let cache: VerifiedTokenCache?
 
-    public init(codec: JWTCodec, directory: UserDirectory, userSecretField: String?, cacheCapacity: Int = 4096) {
+    /// `cache` must be nil with per-user secrets (their rotation must revoke at once).
+    public init(codec: JWTCodec, directory: UserDirectory, userSecretField: String?, cache: VerifiedTokenCache?) {
         self.codec = codec
         self.directory = directory
         self.userSecretField = userSecretField
-        cache = userSecretField == nil && cacheCapacity > 0 ? VerifiedTokenCache(capacity: cacheCapacity) : nil
+        self.cache = userSecretField == nil ? cache : nil
     }
 
     public func authenticate(token: [UInt8], now: Int64, monotonicNow: UInt64, mayBlock: Bool) -> Outcome {
         if let cache {
-            let key = String(decoding: token, as: UTF8.self)
-            if let payload = cache.payload(for: key) {
-                do {
-                    try codec.rules.validate(payload, now: now)
-                } catch {
-                    return .rejected(AuthenticationMessages.forAuthentication(error))
-                }
-                return identify(payload, preloaded: nil, monotonicNow: monotonicNow, mayBlock: mayBlock)
-            }
             let payload: JSONObject
             do {
-                let unverified = try UnverifiedToken.parse(token)
-                try codec.verifySignature(unverified)
-                payload = unverified.payload
-                cache.store(payload, for: key)
-                try codec.rules.validate(payload, now: now)
+                payload = try cache.decode(token, with: codec, now: now)
             } catch {
                 return .rejected(AuthenticationMessages.forAuthentication(error))
             }

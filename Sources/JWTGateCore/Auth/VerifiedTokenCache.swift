@@ -13,6 +13,20 @@ public final class VerifiedTokenCache: Sendable {
         self.capacity = capacity
     }
 
+    /// PyJWT's decode (parse, algorithm pin, signature, claims), with the first three skipped on a hit.
+    public func decode(_ token: some Collection<UInt8>, with codec: JWTCodec, now: Int64) throws(TokenError) -> JSONObject {
+        let key = String(decoding: token, as: UTF8.self)
+        if let payload = payload(for: key) {
+            try codec.rules.validate(payload, now: now)
+            return payload
+        }
+        let unverified = try UnverifiedToken.parse(token)
+        try codec.verifySignature(unverified)
+        store(unverified.payload, for: key)
+        try codec.rules.validate(unverified.payload, now: now)
+        return unverified.payload
+    }
+
     public func payload(for token: String) -> JSONObject? {
         entries.withLock { $0[token] }
     }

@@ -23,12 +23,15 @@ public final class TokenService: Sendable {
     private let userSecretField: String?
     private let refreshWindow: Int64
     private let timingEqualiserHash: String
+    private let cache: VerifiedTokenCache?
 
     /// Costs about what one real check costs when no user hash can be sampled (Django 6.1's default).
     static let defaultEqualiserHash =
         "pbkdf2_sha256$1500000$jwtgateTimingEqualiser$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
-    public init(config: JWTConfig, codec: JWTCodec, directory: UserDirectory, usernameField: String) {
+    public init(config: JWTConfig, codec: JWTCodec, directory: UserDirectory, usernameField: String,
+                cache: VerifiedTokenCache? = nil) {
+        self.cache = config.userSecretField == nil ? cache : nil
         self.codec = codec
         self.usernameField = usernameField
         builder = PayloadBuilder(config: config, usernameField: usernameField)
@@ -112,6 +115,13 @@ public final class TokenService: Sendable {
 
     /// VerificationBaseSerializer._check_payload + _check_user.
     private func checkToken(_ token: String, now: Int64) -> Result<(user: UserRecord, payload: JSONObject), TokenViewFailure> {
+        if let cache {
+            do {
+                return checkUser(try cache.decode(token.utf8, with: codec, now: now), preloaded: nil)
+            } catch {
+                return .failure(.nonField(AuthenticationMessages.forSerializer(error)))
+            }
+        }
         let unverified: UnverifiedToken
         do {
             unverified = try UnverifiedToken.parse(Array(token.utf8))
@@ -139,6 +149,11 @@ public final class TokenService: Sendable {
         } catch {
             return .failure(.nonField(AuthenticationMessages.forSerializer(error)))
         }
+        return checkUser(payload, preloaded: preloaded)
+    }
+
+    /// `_check_user`: the username claim names an existing, active user.
+    private func checkUser(_ payload: JSONObject, preloaded: UserRecord?) -> Result<(user: UserRecord, payload: JSONObject), TokenViewFailure> {
         guard let username = Self.username(in: payload) else {
             return .failure(.nonField(AuthenticationMessages.invalidPayload))
         }

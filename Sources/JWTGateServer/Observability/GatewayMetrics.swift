@@ -30,7 +30,10 @@ public final class GatewayMetrics: Sendable {
         self.registry = registry
         var targets: [(Target, String)] = [(.obtain, "token:obtain"), (.verify, "token:verify"), (.refresh, "token:refresh"),
                                            (.health, "health"), (.ready, "ready"), (.metrics, "metrics"), (.unmatched, "unmatched")]
-        for (index, path) in routePaths.enumerated() { targets.append((.route(index), path)) }
+        // One label per route keeps dashboards useful; past a hundred routes the series would swamp
+        // Prometheus (and registering them costs quadratic time), so the rest share one label.
+        for (index, path) in routePaths.prefix(Self.labelledRoutes).enumerated() { targets.append((.route(index), path)) }
+        if routePaths.count > Self.labelledRoutes { targets.append((.route(Self.labelledRoutes), "other-routes")) }
         var requests: [Target: [Counter]] = [:]
         var durations: [Target: DurationHistogram] = [:]
         let buckets: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -81,7 +84,11 @@ public final class GatewayMetrics: Sendable {
                                                    helpText: "1 while the process drains after SIGTERM") }
     }
 
+    static let labelledRoutes = 100
+
     func recordRequest(_ target: Target, status: Int, nanoseconds: UInt64) {
+        var target = target
+        if case .route(let index) = target, index > Self.labelledRoutes { target = .route(Self.labelledRoutes) }
         let index = min(max(status / 100, 1), 5) - 1
         requests[target]?[index].increment()
         durations[target]?.recordNanoseconds(Int64(truncatingIfNeeded: nanoseconds))

@@ -86,6 +86,7 @@ final class RequestPipeline: Sendable {
             metrics.passwordChecks.increment()
             let future = threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
                 defer { self.pendingPasswordChecks.subtract(1, ordering: .relaxed) }
+                BackgroundPriority.lowerCurrentThreadOnce()
                 let result = runtime.tokens.obtain(username: fields[0], password: fields[1], now: GatewayClock.unixSeconds())
                 return .answer(Self.render(result, runtime: runtime), target)
             }

@@ -39,8 +39,10 @@ public final class GatewayRuntime: Sendable {
         directory = UserDirectory(store: store, ttl: config.users.cacheTTL)
         let usernameField: String
         if case .file = config.users.backend { usernameField = "username" } else { usernameField = config.users.usernameField }
-        tokens = TokenService(config: config.jwt, codec: codec, directory: directory, usernameField: usernameField)
-        authenticator = RequestAuthenticator(codec: codec, directory: directory, userSecretField: config.jwt.userSecretField)
+        let cache = VerifiedTokenCache()
+        tokens = TokenService(config: config.jwt, codec: codec, directory: directory, usernameField: usernameField, cache: cache)
+        authenticator = RequestAuthenticator(codec: codec, directory: directory, userSecretField: config.jwt.userSecretField,
+                                             cache: cache)
         extractor = CredentialExtractor(prefix: config.jwt.authHeaderPrefix, cookieName: config.jwt.authCookie)
         answers = DRFAnswers(jwt: config.jwt)
         routes = RouteTable(config.routes)
