@@ -23,7 +23,7 @@ public final class TokenService: Sendable {
     private let userSecretField: String?
     private let refreshWindow: Int64
     private let timingEqualiserHash: String
-    private let cache: VerifiedTokenCache?
+    private let checker: TokenChecker
 
     /// Costs about what one real check costs when no user hash can be sampled (Django 6.1's default).
     static let defaultEqualiserHash =
@@ -31,7 +31,7 @@ public final class TokenService: Sendable {
 
     public init(config: JWTConfig, codec: JWTCodec, directory: UserDirectory, usernameField: String,
                 cache: VerifiedTokenCache? = nil) {
-        self.cache = config.userSecretField == nil ? cache : nil
+        checker = TokenChecker(codec: codec, userSecretField: config.userSecretField, cache: cache)
         self.codec = codec
         self.usernameField = usernameField
         builder = PayloadBuilder(config: config, usernameField: usernameField)
@@ -113,62 +113,17 @@ public final class TokenService: Sendable {
 
     // MARK: shared steps
 
-    /// VerificationBaseSerializer._check_payload + _check_user.
+    /// VerificationBaseSerializer._check_payload + _check_user, with the serializers' texts.
     private func checkToken(_ token: String, now: Int64) -> Result<(user: UserRecord, payload: JSONObject), TokenViewFailure> {
-        if let cache {
-            do {
-                return checkUser(try cache.decode(token.utf8, with: codec, now: now), preloaded: nil)
-            } catch {
-                return .failure(.nonField(AuthenticationMessages.forSerializer(error)))
-            }
+        switch checker.check(token.utf8, now: now, lookup: directory.read) {
+        case .success(let checked): return .success(checked)
+        case .failure(.token(let error)): return .failure(.nonField(AuthenticationMessages.forSerializer(error)))
+        case .failure(.invalidPayload): return .failure(.nonField(AuthenticationMessages.invalidPayload))
+        case .failure(.unknownUser): return .failure(.nonField(AuthenticationMessages.unknownUserSerializer))
+        case .failure(.disabled): return .failure(.nonField(AuthenticationMessages.disabled))
+        case .failure(.userLookup(.failed(let error))): return .failure(.storeUnavailable(error))
+        case .failure(.userLookup): return .failure(.nonField(AuthenticationMessages.unknownUserSerializer))
         }
-        let unverified: UnverifiedToken
-        do {
-            unverified = try UnverifiedToken.parse(Array(token.utf8))
-        } catch {
-            return .failure(.nonField(AuthenticationMessages.forSerializer(error)))
-        }
-        var preloaded: UserRecord?
-        var userKey: HMACKey?
-        if let field = userSecretField {
-            guard let username = Self.username(in: unverified.payload) else {
-                return .failure(.nonField(AuthenticationMessages.invalidPayload))
-            }
-            switch directory.read(username) {
-            case .found(let user):
-                guard let secret = user.fields[field] else { return .failure(.nonField(AuthenticationMessages.decodeError)) }
-                preloaded = user
-                userKey = codec.userKey(secret)
-            case .notFound, .wouldBlock: return .failure(.nonField(AuthenticationMessages.unknownUserSerializer))
-            case .failed(let error): return .failure(.storeUnavailable(error))
-            }
-        }
-        let payload: JSONObject
-        do {
-            payload = try codec.verify(unverified, now: now, userKey: userKey)
-        } catch {
-            return .failure(.nonField(AuthenticationMessages.forSerializer(error)))
-        }
-        return checkUser(payload, preloaded: preloaded)
-    }
-
-    /// `_check_user`: the username claim names an existing, active user.
-    private func checkUser(_ payload: JSONObject, preloaded: UserRecord?) -> Result<(user: UserRecord, payload: JSONObject), TokenViewFailure> {
-        guard let username = Self.username(in: payload) else {
-            return .failure(.nonField(AuthenticationMessages.invalidPayload))
-        }
-        let user: UserRecord
-        if let preloaded {
-            user = preloaded
-        } else {
-            switch directory.read(username) {
-            case .found(let found): user = found
-            case .notFound, .wouldBlock: return .failure(.nonField(AuthenticationMessages.unknownUserSerializer))
-            case .failed(let error): return .failure(.storeUnavailable(error))
-            }
-        }
-        guard user.isActive else { return .failure(.nonField(AuthenticationMessages.disabled)) }
-        return .success((user, payload))
     }
 
     private func issue(for user: UserRecord, now: Int64, origIat: JSONValue?) -> Result<IssuedToken, TokenViewFailure> {
