@@ -23,17 +23,17 @@ final class ReadinessProbe: Sendable {
     private static let maxAge: UInt64 = 1_000_000_000
 
     func answer(pipeline: RequestPipeline, on eventLoop: any EventLoop) -> PipelineStep {
-        if pipeline.state.isDraining { return .done(.answer(HealthEndpoints.ready("draining"), .ready)) }
+        if pipeline.state.isDraining { return .done(.answer(HealthEndpoints.ready("draining"), pipeline.metrics.ready)) }
         let store = pipeline.runtime.directory.store
-        if store.isInMemory { return .done(.answer(HealthEndpoints.ready("ready"), .ready)) }
+        if store.isInMemory { return .done(.answer(HealthEndpoints.ready("ready"), pipeline.metrics.ready)) }
         let now = GatewayClock.monotonicNanoseconds()
         if let last = cached.withLock({ $0 }), now &- last.checkedAt < Self.maxAge {
-            return .done(.answer(Self.render(last.reachable), .ready))
+            return .done(.answer(Self.render(last.reachable), pipeline.metrics.ready))
         }
         let future = pipeline.threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
             let reachable = (try? store.checkReachable()) != nil
             cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
-            return .answer(Self.render(reachable), .ready)
+            return .answer(Self.render(reachable), pipeline.metrics.ready)
         }
         return .pending(future)
     }

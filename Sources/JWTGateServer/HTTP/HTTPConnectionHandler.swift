@@ -111,7 +111,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         requestTimer?.cancel()
         requestTimer = nil
         state = .discarding
-        write(answer, head: head, target: .unmatched, startedAt: startedAt, context: context)
+        write(answer, head: head, target: pipeline.metrics.unmatched, startedAt: startedAt, context: context)
     }
 
     private func dispatch(head: HTTPRequestHead, body: ByteBuffer?, startedAt: UInt64, context: ChannelHandlerContext) {
@@ -127,7 +127,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 guard let context = self.context, case .waitingForPipeline = self.state else { return }
                 switch result {
                 case .success(let result): act(on: result, head: head, startedAt: startedAt, context: context)
-                case .failure: write(DRFAnswers.shuttingDown, head: head, target: .unmatched, startedAt: startedAt, context: context)
+                case .failure: write(DRFAnswers.shuttingDown, head: head, target: pipeline.metrics.unmatched, startedAt: startedAt, context: context)
                 }
             }
         }
@@ -145,7 +145,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     /// Writes one gateway answer and returns to idle (or closes when the answer or the drain says so).
-    func write(_ answer: GatewayAnswer, head: HTTPRequestHead, target: GatewayMetrics.Target, startedAt: UInt64,
+    func write(_ answer: GatewayAnswer, head: HTTPRequestHead, target: GatewayMetrics.Series, startedAt: UInt64,
                context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.reserveCapacity(answer.headers.count + 2)
@@ -173,9 +173,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Metrics and the access log for a finished request.
     @discardableResult
-    func finish(target: GatewayMetrics.Target, status: Int, head: HTTPRequestHead, startedAt: UInt64, userID: String?) -> UInt64 {
+    func finish(target: GatewayMetrics.Series, status: Int, head: HTTPRequestHead, startedAt: UInt64, userID: String?) -> UInt64 {
         let elapsed = GatewayClock.monotonicNanoseconds() &- startedAt
-        pipeline.metrics.recordRequest(target, status: status, nanoseconds: elapsed)
+        target.record(status: status, nanoseconds: elapsed)
         AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog, head: head,
                          status: status, nanoseconds: elapsed, userID: userID)
         return elapsed

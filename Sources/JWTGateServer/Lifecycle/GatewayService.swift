@@ -2,6 +2,7 @@ import JWTGateCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// The gateway as a `Service` in a ServiceGroup: it runs until graceful shutdown (SIGTERM/SIGINT),
 /// then drains (see `RunningGateway.drainAndStop`).
@@ -21,6 +22,11 @@ public final class GatewayService: Service, Sendable {
             "config": "\(runtime.config.sourceFile)",
         ])
         let server = runtime.config.server
+        // SIGHUP reloads the configuration files, as nginx and HAProxy users expect.
+        let reloads = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) { gateway.reload() }
+        }
+        defer { reloads.cancel() }
         // Suspends until the ServiceGroup relays SIGTERM/SIGINT (or the task is cancelled).
         try? await gracefulShutdown()
         logger.notice("gateway.draining", metadata: ["drain_grace": "\(server.drainGrace)"])

@@ -6,7 +6,9 @@ import NIOPosix
 /// A started gateway: event loops, blocking pool, curl driver and listeners. `GatewayService`
 /// runs one under ServiceLifecycle; tests start one directly on port 0.
 public final class RunningGateway: Sendable {
-    public let runtime: GatewayRuntime
+    private let holder: RuntimeHolder
+    /// The configuration in force now (changes on `reload`).
+    public var runtime: GatewayRuntime { holder.current }
     /// The bound addresses (real ports when the configuration said 0).
     public let addresses: [SocketAddress]
     let metrics: GatewayMetrics
@@ -25,11 +27,12 @@ public final class RunningGateway: Sendable {
         let client = UpstreamClient(logger: logger)
         do {
             try client.start()
-            let metrics = GatewayMetrics(routePaths: runtime.config.routes.map(\.path))
+            let metrics = GatewayMetrics()
             let state = GatewayState()
-            let pipeline = RequestPipeline(runtime: runtime, metrics: metrics, threadPool: threadPool, state: state, logger: logger)
+            let holder = RuntimeHolder(runtime)
+            let pipeline = RequestPipeline(holder: holder, metrics: metrics, threadPool: threadPool, state: state, logger: logger)
             let listeners = try await GatewayServer(pipeline: pipeline, client: client, group: group).bind()
-            return RunningGateway(runtime: runtime, addresses: listeners.compactMap(\.localAddress), metrics: metrics,
+            return RunningGateway(holder: holder, addresses: listeners.compactMap(\.localAddress), metrics: metrics,
                                   state: state, group: group, threadPool: threadPool, client: client,
                                   listeners: listeners, logger: logger)
         } catch {
@@ -40,10 +43,10 @@ public final class RunningGateway: Sendable {
         }
     }
 
-    private init(runtime: GatewayRuntime, addresses: [SocketAddress], metrics: GatewayMetrics, state: GatewayState,
+    private init(holder: RuntimeHolder, addresses: [SocketAddress], metrics: GatewayMetrics, state: GatewayState,
                  group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, client: UpstreamClient,
                  listeners: [any Channel], logger: Logger) {
-        self.runtime = runtime
+        self.holder = holder
         self.addresses = addresses
         self.metrics = metrics
         self.state = state
@@ -55,6 +58,44 @@ public final class RunningGateway: Sendable {
     }
 
     public var port: Int { addresses.first?.port ?? 0 }
+
+    /// Re-reads the configuration files (SIGHUP) and swaps the runtime: routes, users, keys, limits,
+    /// logging of requests. On any problem the running configuration stays and every problem is
+    /// logged. Listen addresses and thread counts are bound at start and need a restart.
+    @discardableResult
+    public func reload() -> Result<GatewayRuntime, StartupError> {
+        let old = holder.current
+        let next: GatewayRuntime
+        do {
+            next = try GatewayRuntime(config: try ConfigLoader.load(path: old.config.sourceFile))
+        } catch let error as ConfigError {
+            return reloadFailed(StartupError(error))
+        } catch let error as StartupError {
+            return reloadFailed(error)
+        } catch {
+            return reloadFailed(StartupError(String(describing: error)))
+        }
+        let fixed = old.config.server
+        let asked = next.config.server
+        if fixed.listen != asked.listen || fixed.eventLoopThreads != asked.eventLoopThreads
+            || fixed.blockingThreads != asked.blockingThreads {
+            logger.warning("config.reload.partial", metadata: [
+                "reason": "server.listen, event_loop_threads and blocking_threads apply at the next restart",
+            ])
+        }
+        holder.replace(with: next)
+        metrics.reloads.increment()
+        logger.notice("config.reloaded", metadata: [
+            "config": "\(next.config.sourceFile)", "routes": "\(next.config.routes.count)",
+        ])
+        return .success(next)
+    }
+
+    private func reloadFailed(_ error: StartupError) -> Result<GatewayRuntime, StartupError> {
+        metrics.reloadFailures.increment()
+        logger.error("config.reload.failed", metadata: ["problems": "\(error.description)"])
+        return .failure(error)
+    }
 
     public var isDraining: Bool { state.isDraining }
 

@@ -1,11 +1,27 @@
 import Prometheus
+import Synchronization
 
-/// Every metric jwtgate exports, created once with bounded label sets (routes come from the
-/// configuration; an unmatched path collapses to one label), rendered in Prometheus text format.
+/// Every metric jwtgate exports, with bounded label sets (the gateway's own paths, at most a hundred
+/// routes by path, everything else as one label), rendered in Prometheus text format. Survives a
+/// configuration reload: a route keeps its series as long as its path stays the same.
 public final class GatewayMetrics: Sendable {
-    public enum Target: Sendable, Hashable {
-        case route(Int)
-        case obtain, verify, refresh, health, ready, metrics, unmatched
+    /// Requests answered and their latency for one label.
+    public final class Series: Sendable {
+        private let counters: [Counter]  // index: status / 100 - 1
+        private let duration: DurationHistogram
+
+        fileprivate init(registry: PrometheusCollectorRegistry, label: String) {
+            counters = (1...5).map { cls in
+                registry.makeCounter(descriptor: Names.requests, labels: [("route", label), ("code", "\(cls)xx")])
+            }
+            duration = registry.makeDurationHistogram(descriptor: Names.duration, labels: [("route", label)],
+                                                      buckets: GatewayMetrics.buckets)
+        }
+
+        func record(status: Int, nanoseconds: UInt64) {
+            counters[min(max(status / 100, 1), 5) - 1].increment()
+            duration.recordNanoseconds(Int64(truncatingIfNeeded: nanoseconds))
+        }
     }
 
     public enum AuthFailure: String, Sendable, CaseIterable {
@@ -13,9 +29,16 @@ public final class GatewayMetrics: Sendable {
         case invalidPayload = "invalid_payload", unknownUser = "unknown_user", disabled
     }
 
+    static let labelledRoutes = 100
+    static let buckets: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+                                      .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+                                      .seconds(5), .seconds(10), .seconds(30)]
+
     let registry: PrometheusCollectorRegistry
-    private let requests: [Target: [Counter]]  // index: status / 100 - 1
-    private let durations: [Target: DurationHistogram]
+    let obtain: Series, verify: Series, refresh: Series, health: Series, ready: Series, metrics: Series, unmatched: Series
+    private let otherRoutes: Series
+    private let routes = Mutex<[String: Series]>([:])
     private let authFailures: [AuthFailure: Counter]
     let upstreamConnectErrors: Counter
     let upstreamTimeouts: Counter
@@ -24,31 +47,20 @@ public final class GatewayMetrics: Sendable {
     let passwordChecksRejected: Counter
     let openConnections: Gauge
     let draining: Gauge
+    let reloads: Counter
+    let reloadFailures: Counter
 
-    public init(routePaths: [String]) {
+    public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        var targets: [(Target, String)] = [(.obtain, "token:obtain"), (.verify, "token:verify"), (.refresh, "token:refresh"),
-                                           (.health, "health"), (.ready, "ready"), (.metrics, "metrics"), (.unmatched, "unmatched")]
-        // One label per route keeps dashboards useful; past a hundred routes the series would swamp
-        // Prometheus (and registering them costs quadratic time), so the rest share one label.
-        for (index, path) in routePaths.prefix(Self.labelledRoutes).enumerated() { targets.append((.route(index), path)) }
-        if routePaths.count > Self.labelledRoutes { targets.append((.route(Self.labelledRoutes), "other-routes")) }
-        var requests: [Target: [Counter]] = [:]
-        var durations: [Target: DurationHistogram] = [:]
-        let buckets: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
-                                   .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                                   .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
-                                   .seconds(5), .seconds(10), .seconds(30)]
-        for (target, label) in targets {
-            requests[target] = (1...5).map { cls in
-                registry.makeCounter(descriptor: Names.requests, labels: [("route", label), ("code", "\(cls)xx")])
-            }
-            durations[target] = registry.makeDurationHistogram(descriptor: Names.duration, labels: [("route", label)],
-                                                               buckets: buckets)
-        }
-        self.requests = requests
-        self.durations = durations
+        obtain = Series(registry: registry, label: "token:obtain")
+        verify = Series(registry: registry, label: "token:verify")
+        refresh = Series(registry: registry, label: "token:refresh")
+        health = Series(registry: registry, label: "health")
+        ready = Series(registry: registry, label: "ready")
+        metrics = Series(registry: registry, label: "metrics")
+        unmatched = Series(registry: registry, label: "unmatched")
+        otherRoutes = Series(registry: registry, label: "other-routes")
         var failures: [AuthFailure: Counter] = [:]
         for reason in AuthFailure.allCases {
             failures[reason] = registry.makeCounter(descriptor: Names.authFailures, labels: [("reason", reason.rawValue)])
@@ -61,40 +73,63 @@ public final class GatewayMetrics: Sendable {
         passwordChecksRejected = registry.makeCounter(descriptor: Names.passwordChecksRejected)
         openConnections = registry.makeGauge(descriptor: Names.openConnections)
         draining = registry.makeGauge(descriptor: Names.draining)
+        reloads = registry.makeCounter(descriptor: Names.reloads, labels: [("result", "ok")])
+        reloadFailures = registry.makeCounter(descriptor: Names.reloads, labels: [("result", "error")])
     }
 
-    /// Every exported name, in one place (computed: the descriptor type is not Sendable).
-    enum Names {
-        static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "http_requests", unitName: "total",
-                                                   helpText: "Requests answered, by route and status class") }
-        static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "http_request_duration", unitName: "seconds",
-                                                   helpText: "Time from the request head to the end of the answer") }
-        static var authFailures: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "auth_failures", unitName: "total",
-                                                       helpText: "Proxied requests refused with 401, by reason") }
-        static var upstreamErrors: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "upstream_errors", unitName: "total",
-                                                         helpText: "Upstream transfers that failed, by kind") }
-        static var passwordChecks: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "password_checks", unitName: "total",
-                                                         helpText: "Password hashes computed by obtain") }
-        static var passwordChecksRejected: MetricNameDescriptor { MetricNameDescriptor(
-            namespace: "jwtgate", metricName: "password_checks_rejected", unitName: "total",
-            helpText: "Obtain requests refused with 429 because too many checks were pending") }
-        static var openConnections: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "open_connections", unitName: "",
-                                                          helpText: "Client connections open now") }
-        static var draining: MetricNameDescriptor { MetricNameDescriptor(namespace: "jwtgate", metricName: "draining", unitName: "",
-                                                   helpText: "1 while the process drains after SIGTERM") }
-    }
-
-    static let labelledRoutes = 100
-
-    func recordRequest(_ target: Target, status: Int, nanoseconds: UInt64) {
-        var target = target
-        if case .route(let index) = target, index > Self.labelledRoutes { target = .route(Self.labelledRoutes) }
-        let index = min(max(status / 100, 1), 5) - 1
-        requests[target]?[index].increment()
-        durations[target]?.recordNanoseconds(Int64(truncatingIfNeeded: nanoseconds))
+    /// The series of a route, by its path: one label per path for the first hundred paths seen
+    /// (more would swamp Prometheus), one shared label after that.
+    func series(forRoute path: String) -> Series {
+        routes.withLock { routes in
+            if let series = routes[path] { return series }
+            guard routes.count < Self.labelledRoutes else { return otherRoutes }
+            let series = Series(registry: registry, label: path)
+            routes[path] = series
+            return series
+        }
     }
 
     func recordAuthFailure(_ reason: AuthFailure) { authFailures[reason]?.increment() }
 
     public func render() -> [UInt8] { registry.emitToBuffer() }
+
+    /// Every exported name, in one place (computed: the descriptor type is not Sendable).
+    enum Names {
+        static var requests: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "http_requests", unitName: "total",
+                                 helpText: "Requests answered, by route and status class")
+        }
+        static var duration: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "http_request_duration", unitName: "seconds",
+                                 helpText: "Time from the request head to the end of the answer")
+        }
+        static var authFailures: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "auth_failures", unitName: "total",
+                                 helpText: "Proxied requests refused with 401, by reason")
+        }
+        static var upstreamErrors: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "upstream_errors", unitName: "total",
+                                 helpText: "Upstream transfers that failed, by kind")
+        }
+        static var passwordChecks: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "password_checks", unitName: "total",
+                                 helpText: "Password hashes computed by obtain")
+        }
+        static var passwordChecksRejected: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "password_checks_rejected", unitName: "total",
+                                 helpText: "Obtain requests refused with 429 because too many checks were pending")
+        }
+        static var openConnections: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "open_connections", unitName: "",
+                                 helpText: "Client connections open now")
+        }
+        static var draining: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "draining", unitName: "",
+                                 helpText: "1 while the process drains after SIGTERM")
+        }
+        static var reloads: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "config_reloads", unitName: "total",
+                                 helpText: "Configuration reloads (SIGHUP), by result")
+        }
+    }
 }

@@ -16,7 +16,7 @@ struct GatewayRequest: Sendable {
 /// What the pipeline decided for a request.
 enum PipelineResult: Sendable {
     /// The gateway answers itself.
-    case answer(GatewayAnswer, GatewayMetrics.Target)
+    case answer(GatewayAnswer, GatewayMetrics.Series)
     /// Forward to an upstream; the connection streams the answer back.
     case forward(ForwardPlan)
 }
@@ -24,7 +24,7 @@ enum PipelineResult: Sendable {
 /// A request ready for libcurl, plus what the connection needs to report on it.
 struct ForwardPlan: Sendable {
     var request: UpstreamRequest
-    var target: GatewayMetrics.Target
+    var target: GatewayMetrics.Series
     var routeIndex: Int
     var upstream: UpstreamTarget
     var userID: String?

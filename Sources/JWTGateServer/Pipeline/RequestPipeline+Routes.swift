@@ -7,7 +7,7 @@ extension RequestPipeline {
     /// method, then plan the upstream request.
     func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
         let route = match.route
-        let target = GatewayMetrics.Target.route(match.route.position)
+        let target = metrics.series(forRoute: match.route.config.path)
         if route.config.auth == .none {
             return .done(plan(match, query: query, request: request, user: nil))
         }
@@ -40,7 +40,7 @@ extension RequestPipeline {
 
     private func finish(_ outcome: RequestAuthenticator.Outcome, match: RouteMatch, query: String?,
                         request: GatewayRequest) -> PipelineResult {
-        let target = GatewayMetrics.Target.route(match.route.position)
+        let target = metrics.series(forRoute: match.route.config.path)
         switch outcome {
         case .authenticated(let user): return plan(match, query: query, request: request, user: user)
         case .rejected(let message): return reject(message, target: target)
@@ -48,7 +48,7 @@ extension RequestPipeline {
         }
     }
 
-    private func reject(_ message: String, target: GatewayMetrics.Target) -> PipelineResult {
+    private func reject(_ message: String, target: GatewayMetrics.Series) -> PipelineResult {
         metrics.recordAuthFailure(Self.reason(for: message))
         return .answer(runtime.answers.authenticationFailed(message), target)
     }
@@ -70,7 +70,7 @@ extension RequestPipeline {
     private func plan(_ match: RouteMatch, query: String?, request: GatewayRequest, user: UserRecord?) -> PipelineResult {
         let route = match.route
         let method = request.head.method.rawValue
-        let target = GatewayMetrics.Target.route(match.route.position)
+        let target = metrics.series(forRoute: match.route.config.path)
         guard route.allows(method: method) else {
             return .answer(DRFAnswers.routeMethodNotAllowed(method, allowed: (route.methods ?? []).sorted()), target)
         }

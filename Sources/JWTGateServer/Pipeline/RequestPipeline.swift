@@ -8,7 +8,8 @@ import Synchronization
 /// The one request pipeline: gateway-served paths first (token views, health, readiness, metrics),
 /// then the route table (authenticate, then forward), else 404. Shared by every connection.
 final class RequestPipeline: Sendable {
-    let runtime: GatewayRuntime
+    let holder: RuntimeHolder
+    var runtime: GatewayRuntime { holder.current }
     let metrics: GatewayMetrics
     let threadPool: NIOThreadPool
     let logger: Logger
@@ -16,8 +17,8 @@ final class RequestPipeline: Sendable {
     private let pendingPasswordChecks = Atomic<Int>(0)
     private let readiness = ReadinessProbe()
 
-    init(runtime: GatewayRuntime, metrics: GatewayMetrics, threadPool: NIOThreadPool, state: GatewayState, logger: Logger) {
-        self.runtime = runtime
+    init(holder: RuntimeHolder, metrics: GatewayMetrics, threadPool: NIOThreadPool, state: GatewayState, logger: Logger) {
+        self.holder = holder
         self.metrics = metrics
         self.threadPool = threadPool
         self.state = state
@@ -30,13 +31,13 @@ final class RequestPipeline: Sendable {
         case .success(let target): canonical = target
         case .failure(let rejection):
             logger.debug("request.rejected", metadata: ["reason": "\(rejection)"])
-            return .done(.answer(DRFAnswers.badRequest("Bad request path."), .unmatched))
+            return .done(.answer(DRFAnswers.badRequest("Bad request path."), metrics.unmatched))
         }
         if let kind = runtime.tokenViews.kind(of: canonical.path) {
             return handleGatewayPath(kind, request: request, on: eventLoop)
         }
         guard let match = runtime.routes.match(canonical.path) else {
-            return .done(.answer(DRFAnswers.notFound, .unmatched))
+            return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
         }
         return handleRoute(match, query: canonical.query, request: request, on: eventLoop)
     }
@@ -46,11 +47,11 @@ final class RequestPipeline: Sendable {
         case .obtain: return tokenView(.obtain, request: request, on: eventLoop)
         case .verify: return tokenView(.verify, request: request, on: eventLoop)
         case .refresh: return tokenView(.refresh, request: request, on: eventLoop)
-        case .health: return .done(.answer(HealthEndpoints.health(), .health))
+        case .health: return .done(.answer(HealthEndpoints.health(), metrics.health))
         case .ready: return readiness.answer(pipeline: self, on: eventLoop)
         case .metrics:
             return .done(.answer(GatewayAnswer(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                                               body: metrics.render()), .metrics))
+                                               body: metrics.render()), metrics.metrics))
         }
     }
 
@@ -59,7 +60,7 @@ final class RequestPipeline: Sendable {
     enum TokenView { case obtain, verify, refresh }
 
     private func tokenView(_ view: TokenView, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
-        let target: GatewayMetrics.Target = view == .obtain ? .obtain : view == .verify ? .verify : .refresh
+        let target = view == .obtain ? metrics.obtain : view == .verify ? metrics.verify : metrics.refresh
         switch request.head.method {
         case .POST: break
         case .OPTIONS:
