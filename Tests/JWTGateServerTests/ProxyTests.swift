@@ -97,6 +97,30 @@ struct ProxyTests {
         }
     }
 
+    @Test("pooled curl handles carry nothing from one request into the next, whatever the method order")
+    func methodSequence() async throws {
+        try await GatewayHarness.withGateway { gateway, upstream in
+            let client = try RawHTTPClient(port: gateway.port)
+            let sequence: [(String, [UInt8])] = [("HEAD", []), ("POST", Array("post-body".utf8)), ("GET", []),
+                                                 ("PUT", []), ("DELETE", []), ("HEAD", []), ("PATCH", Array("p".utf8)),
+                                                 ("OPTIONS", []), ("GET", []), ("POST", [])]
+            for (index, (method, body)) in sequence.enumerated() {
+                let response = try client.request(method, "/api/public/seq/\(index)", body: body)
+                #expect(response.status == 200, "\(method) #\(index)")
+                let seen = try #require(upstream.requests.last)
+                #expect(seen.method == method, "#\(index)")
+                #expect(seen.uri == "/api/public/seq/\(index)")
+                #expect(String(buffer: seen.body) == String(decoding: body, as: UTF8.self), "#\(index)")
+                let length = seen.values("Content-Length")
+                if ["POST", "PUT", "PATCH"].contains(method) {
+                    #expect(length == ["\(body.count)"], "\(method) #\(index)")
+                } else {
+                    #expect(length.isEmpty, "\(method) #\(index) must not get a Content-Length")
+                }
+            }
+        }
+    }
+
     @Test("a body above max_body_bytes gets 413 and is not forwarded")
     func tooLarge() async throws {
         try await GatewayHarness.withGateway(configure: { $0.server.maxBodyBytes = 1000 }) { gateway, upstream in
