@@ -312,7 +312,8 @@ struct UpstreamClientTests {
         #expect(response.error?.isTimeout == true)
         #expect(response.events == ["failed"])
         #expect(elapsed >= .milliseconds(290))
-        #expect(elapsed < .milliseconds(800))
+        // Generous: the suites run in parallel on two cores next to PBKDF2 tests and 10 MB transfers.
+        #expect(elapsed < .seconds(3))
         try await server.stop()
     }
 
@@ -329,7 +330,7 @@ struct UpstreamClientTests {
             method: "GET", url: "http://127.0.0.1:\(port)/x", headers: [(name: "Host", value: "x")], timeout: .seconds(10)))
         #expect(response.error == .connectFailed)
         #expect(response.error?.refusedConnection == true)
-        #expect(clock.now - started < .seconds(1))
+        #expect(clock.now - started < .seconds(3), "well before the 10 s timeout")
     }
 
     @Test("an upstream that closes mid-body fails after the head")

@@ -1,11 +1,9 @@
 /// Whether a users.yaml `password` has the shape of a value Django stores (`make_password`): checking it
 /// is another file's job; this only keeps plain passwords and typos out of the store.
 enum DjangoHashShape {
-    /// Django's hasher names (django.contrib.auth.hashers), including the legacy ones.
-    static let algorithms: Set<String> = [
-        "pbkdf2_sha256", "pbkdf2_sha1", "argon2", "bcrypt_sha256", "bcrypt", "scrypt",
-        "sha1", "md5", "unsalted_sha1", "unsalted_md5", "crypt",
-    ]
+    /// Django's hasher names (django.contrib.auth.hashers), including the legacy ones: the same list
+    /// the password verifier knows.
+    static let algorithms = Set(DjangoHashAlgorithm.allCases.map(\.rawValue))
 
     /// Nil when `value` looks like a Django hash; else a message that does not quote the value.
     static func problem(with value: String) -> String? {

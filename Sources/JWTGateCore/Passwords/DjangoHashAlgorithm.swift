@@ -2,7 +2,7 @@
 ///
 /// The two unsalted legacy forms have no name of their own in the stored value; Django recognises
 /// them by length (`<32 hex>` or `md5$$<32 hex>`, and `sha1$$<40 hex>`).
-public enum DjangoHashAlgorithm: String, Sendable {
+public enum DjangoHashAlgorithm: String, Sendable, CaseIterable {
     case pbkdf2_sha256
     case pbkdf2_sha1
     case argon2

@@ -31,7 +31,7 @@ public final class GatewayRuntime: Sendable {
                                             emailField: config.users.emailField,
                                             extraFields: config.jwt.userSecretField.map { [$0] } ?? [])
             } catch {
-                throw StartupError("\(config.sourceFile): users.path: \(error)")
+                throw StartupError("\(config.sourceFile): \(error)")
             }
         case .postgres:
             throw StartupError("\(config.sourceFile): users.backend: postgres is not supported yet — use file or sqlite")
