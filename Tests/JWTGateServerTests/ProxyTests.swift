@@ -183,13 +183,17 @@ struct ProxyTests {
         }
     }
 
-    @Test("an upstream that resets mid-body makes the gateway cut the client connection, not fake a complete answer")
+    @Test("an upstream that resets mid-body never yields a complete-looking answer: the connection is cut, or a 502 comes when nothing was sent yet")
     func resetMidBody() async throws {
         let closeNow = MultiThreadedEventLoopGroup.singleton.next().makeSucceededVoidFuture()
         try await GatewayHarness.withGateway(reply: { _ in .partialThenClose(total: 100_000, sent: 1000, closeWhen: closeNow) }) { gateway, _ in
             let client = try RawHTTPClient(port: gateway.port)
             client.send("GET /api/public/partial HTTP/1.1\r\nHost: g\r\n\r\n")
-            #expect(throws: (any Error).self) { _ = try client.readResponse() }
+            // If the reset lands in the same curl turn as the head, the client gets a clean 502;
+            // otherwise the head is already out and the only honest signal is a cut connection.
+            if let response = try? client.readResponse() {
+                #expect(response.status == 502, "a truncated body must never be passed off as complete")
+            }
             #expect(try RawHTTPClient(port: gateway.port).request("GET", "/healthz").status == 200)
         }
     }

@@ -389,7 +389,9 @@ struct UpstreamClientTests {
             written = now
         }
         #expect(stalled, "the upstream cannot write while the client is paused")
-        #expect(written < size / 2)
+        // How much got through before the pause landed depends on the load on the box; that the
+        // upstream stalled short of the whole body is what proves the pause.
+        #expect(written < size)
         let writtenLate = written
         #expect(receivedWhilePaused.withLock { $0 } <= writtenLate)
         transfer.resume()
