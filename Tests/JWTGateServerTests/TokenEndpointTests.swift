@@ -78,6 +78,29 @@ struct TokenEndpointTests {
         }
     }
 
+    @Test("obtain is throttled per address and per username with DRF's 429")
+    func throttled() async throws {
+        try await GatewayHarness.withGateway(configure: {
+            $0.throttle.obtainPerIP = ThrottleRate(requests: 3, periodSeconds: 60)
+            $0.throttle.obtainPerUsername = ThrottleRate(requests: 2, periodSeconds: 3600)
+        }) { gateway, _ in
+            let client = try RawHTTPClient(port: gateway.port)
+            func obtain(_ username: String) throws -> RawHTTPClient.Response {
+                try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                   body: Array("{\"username\":\"\(username)\",\"password\":\"nope\"}".utf8))
+            }
+            #expect(try obtain("alice").status == 400)
+            #expect(try obtain("alice").status == 400)
+            let perUser = try obtain("alice")
+            #expect(perUser.status == 429)
+            #expect(perUser.text.hasPrefix(#"{"detail":"Request was throttled. Expected available in "#))
+            #expect(perUser.header("Retry-After").flatMap(Int.init).map { $0 > 3000 } == true)
+            let perAddress = try obtain("carol")
+            #expect(perAddress.status == 429, "the fourth request from this address")
+            #expect(try client.request("GET", "/healthz").status == 200)
+        }
+    }
+
     @Test("liveness, readiness and metrics")
     func health() async throws {
         try await GatewayHarness.withGateway { gateway, _ in

@@ -45,6 +45,7 @@ public enum ConfigLoader {
         let jwt = parseJWT(top["jwt"], reader, baseDirectory: baseDirectory,
                            issuesTokens: endpoints.obtain != nil || endpoints.refresh != nil)
         let logging = parseLogging(top["logging"], reader)
+        let throttle = parseThrottle(top["throttle"], reader)
         let users = parseUsers(top["users"], reader, baseDirectory: baseDirectory)
         if let users { checkUserSecretField(jwt, users, top["jwt"], reader) }
 
@@ -57,8 +58,10 @@ public enum ConfigLoader {
         }
 
         guard let users else { return nil }
-        return GatewayConfig(sourceFile: ConfigPaths.absolute(path), server: server, jwt: jwt, endpoints: endpoints,
-                             users: users, logging: logging, routesFile: routesFile, routes: routes)
+        var config = GatewayConfig(sourceFile: ConfigPaths.absolute(path), server: server, jwt: jwt, endpoints: endpoints,
+                                   users: users, logging: logging, routesFile: routesFile, routes: routes)
+        config.throttle = throttle
+        return config
     }
 
     /// With the file backend, every user must carry the `user_secret_field` (the library would crash with

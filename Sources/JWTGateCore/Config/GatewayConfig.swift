@@ -8,6 +8,8 @@ public struct GatewayConfig: Sendable {
     public var endpoints: EndpointsConfig
     public var users: UsersConfig
     public var logging: LoggingConfig
+    /// DRF-style throttling of the obtain endpoint (brute-force protection); off unless configured.
+    public var throttle = ThrottleConfig()
     /// Absolute path of the routes file, nil when `routes:` is absent (no proxying).
     public var routesFile: String?
     public var routes: [RouteConfig]
@@ -23,6 +25,22 @@ public struct GatewayConfig: Sendable {
         self.routesFile = routesFile
         self.routes = routes
     }
+}
+
+/// `N/period` as DRF's `DEFAULT_THROTTLE_RATES` writes it (`10/min`, `100/hour`; s, m, h, d).
+public struct ThrottleRate: Sendable, Equatable, CustomStringConvertible {
+    public var requests: Int
+    public var periodSeconds: Int
+    public init(requests: Int, periodSeconds: Int) { self.requests = requests; self.periodSeconds = periodSeconds }
+    public var description: String { "\(requests)/\(periodSeconds)s" }
+}
+
+public struct ThrottleConfig: Sendable, Equatable {
+    /// Obtain requests per client address (the peer, or the client a trusted proxy names).
+    public var obtainPerIP: ThrottleRate?
+    /// Obtain requests per submitted username, whoever sends them.
+    public var obtainPerUsername: ThrottleRate?
+    public init() {}
 }
 
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {

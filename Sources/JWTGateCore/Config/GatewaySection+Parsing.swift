@@ -1,6 +1,6 @@
 /// The keys `gateway.yaml` knows, section by section; unknown keys are errors with a suggestion.
 enum GatewayKeys {
-    static let topLevel = ["server", "jwt", "endpoints", "users", "logging", "routes"]
+    static let topLevel = ["server", "jwt", "endpoints", "users", "logging", "throttle", "routes"]
     static let server = ["listen", "max_body_bytes", "max_header_bytes", "request_timeout", "idle_timeout",
                          "trusted_proxies", "event_loop_threads", "blocking_threads",
                          "max_pending_password_checks", "drain_grace", "shutdown_timeout"]
@@ -11,12 +11,13 @@ enum GatewayKeys {
     static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics"]
     static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]
     static let logging = ["level", "format", "access_log"]
+    static let throttle = ["obtain_per_ip", "obtain_per_username"]
 
     /// Every section key by its full path, to point a key written in the wrong section to the right one.
     static func elsewhere(except section: String) -> [String: String] {
         var result: [String: String] = [:]
         let sections = [("server", server), ("jwt", jwt), ("endpoints", endpoints), ("users", users),
-                        ("logging", logging)]
+                        ("logging", logging), ("throttle", throttle)]
         for (name, keys) in sections where name != section {
             for key in keys where result[key] == nil { result[key] = "\(name).\(key)" }
         }
@@ -68,6 +69,30 @@ extension ConfigLoader {
         }
         if path.contains("?") || path.contains("#") { return "contains `?` or `#` (a path has no query or fragment)" }
         return nil
+    }
+
+    /// `throttle:`: DRF throttle rates for the obtain endpoint, `N/period` (period s, sec, m, min, h, hour, d, day).
+    static func parseThrottle(_ field: Field?, _ reader: YAMLNodeReader) -> ThrottleConfig {
+        var config = ThrottleConfig()
+        guard let field, !reader.isNull(field),
+              let entries = reader.mapping(field, known: GatewayKeys.throttle,
+                                           elsewhere: GatewayKeys.elsewhere(except: "throttle")) else { return config }
+        func rate(_ name: String) -> ThrottleRate? {
+            guard let entry = entries[name], !reader.isNull(entry), let text = reader.string(entry) else { return nil }
+            let parts = text.split(separator: "/", maxSplits: 1)
+            // DRF reads only the period's first letter: "min", "minute" and "m" are the same.
+            let periods: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+            guard parts.count == 2, let count = Int(parts[0]), count > 0, let unit = parts[1].first,
+                  let seconds = periods[unit] else {
+                reader.issue(entry, "\(YAMLNodeReader.quote(text)) is not a rate",
+                             fix: "write requests/period as DRF does, e.g. `10/min`, `100/hour`, `5/s`")
+                return nil
+            }
+            return ThrottleRate(requests: count, periodSeconds: seconds)
+        }
+        config.obtainPerIP = rate("obtain_per_ip")
+        config.obtainPerUsername = rate("obtain_per_username")
+        return config
     }
 
     /// `logging:`: level, format, access_log.

@@ -75,6 +75,12 @@ public struct DRFAnswers: Sendable {
         }
     }
 
+    /// DRF's 429 for a throttled view, with `Retry-After`.
+    public static func throttled(wait: Double) -> GatewayAnswer {
+        let (message, retryAfter) = RateThrottle.message(wait: wait)
+        return detail(429, message, headers: tokenViewHeaders + [("Retry-After", String(retryAfter))])
+    }
+
     public func inputError(_ error: DRFInputError) -> GatewayAnswer {
         switch error {
         case .unsupportedMediaType(let mediaType):

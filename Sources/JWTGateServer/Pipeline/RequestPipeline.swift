@@ -68,6 +68,10 @@ final class RequestPipeline: Sendable {
         default:
             return .done(.answer(DRFAnswers.tokenViewMethodNotAllowed(request.head.method.rawValue), target))
         }
+        if view == .obtain, let throttle = runtime.obtainPerIP,
+           let wait = throttle.check(clientIdentity(request), now: GatewayClock.monotonicSeconds()) {
+            return .done(.answer(DRFAnswers.throttled(wait: wait), target))
+        }
         let fieldNames = view == .obtain ? [runtime.tokens.usernameField, "password"] : ["token"]
         let body = request.body.map { Array($0.readableBytesView) } ?? []
         let fields: [String]
@@ -76,6 +80,10 @@ final class RequestPipeline: Sendable {
         case .failure(let error): return .done(.answer(runtime.answers.inputError(error), target))
         }
         let runtime = self.runtime
+        if view == .obtain, let throttle = runtime.obtainPerUsername,
+           let wait = throttle.check(fields[0], now: GatewayClock.monotonicSeconds()) {
+            return .done(.answer(DRFAnswers.throttled(wait: wait), target))
+        }
         if view == .obtain {
             // Admission control: a PBKDF2 check holds a core for ~0.5 s; past the limit, answer 429 at once.
             let pending = pendingPasswordChecks.add(1, ordering: .relaxed).newValue
@@ -103,6 +111,17 @@ final class RequestPipeline: Sendable {
         let cheapSigning = view == .verify || runtime.codec.algorithm.isHMAC || runtime.codec.algorithm.rawValue.hasPrefix("ES")
         if runtime.directory.store.isInMemory && cheapSigning { return .done(work()) }
         return .pending(threadPool.runIfActive(eventLoop: eventLoop, work))
+    }
+
+    /// Who is asking, for the per-address throttle: the peer, or — when the peer is a trusted proxy —
+    /// the last address it put in X-Forwarded-For (what it saw connecting to it).
+    private func clientIdentity(_ request: GatewayRequest) -> String {
+        let trusted = runtime.config.server.trustedProxies
+        guard !trusted.isEmpty, trusted.contains(where: { $0.contains(request.peerBytes) }),
+              let forwarded = request.head.headers["x-forwarded-for"].last,
+              let last = forwarded.split(separator: ",").last else { return request.peerText }
+        let client = last.trimmingASCIISpaces
+        return client.isEmpty ? request.peerText : client
     }
 
     private static func render(_ result: Result<IssuedToken, TokenViewFailure>, runtime: GatewayRuntime) -> GatewayAnswer {
@@ -135,3 +154,12 @@ final class GatewayState: Sendable {
 
 /// Sent to each connection when the drain grace is over: close once idle.
 struct DrainEvent: Sendable {}
+
+private extension Substring {
+    var trimmingASCIISpaces: String {
+        var s = self
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

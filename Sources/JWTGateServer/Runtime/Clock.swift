@@ -15,6 +15,11 @@ enum GatewayClock {
         return Int64(ts.tv_sec)
     }
 
+    /// Seconds with a fraction, on the monotonic clock (throttle windows).
+    static func monotonicSeconds() -> Double {
+        Double(monotonicNanoseconds()) / 1_000_000_000
+    }
+
     static func monotonicNanoseconds() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -12,6 +12,9 @@ public final class GatewayRuntime: Sendable {
     public let answers: DRFAnswers
     public let routes: RouteTable
     public let tokenViews: TokenViewPaths
+    /// DRF-style throttles of the obtain endpoint (nil: off).
+    public let obtainPerIP: RateThrottle?
+    public let obtainPerUsername: RateThrottle?
 
     public init(config: GatewayConfig) throws(StartupError) {
         self.config = config
@@ -47,6 +50,8 @@ public final class GatewayRuntime: Sendable {
         answers = DRFAnswers(jwt: config.jwt)
         routes = RouteTable(config.routes)
         tokenViews = TokenViewPaths(config.endpoints)
+        obtainPerIP = config.throttle.obtainPerIP.map(RateThrottle.init)
+        obtainPerUsername = config.throttle.obtainPerUsername.map(RateThrottle.init)
         if !codec.canIssue && config.jwt.userSecretField == nil && (tokenViews.obtain != nil || tokenViews.refresh != nil) {
             throw StartupError("\(config.sourceFile): jwt.private_key_file: is required to issue \(config.jwt.algorithm.rawValue) tokens — set it, or switch endpoints.obtain and endpoints.refresh off (null) for a verify-only gateway")
         }
