@@ -51,7 +51,9 @@ enum CharFieldRules {
         let stripped = PythonWhitespace.strip(text)
         if stripped.isEmpty { return .invalid([blank]) }
         var messages: [String] = []
-        if stripped.contains("\u{0}") { messages.append(nullCharacters) }
+        // U+0000 is never whitespace, so it is in the stripped text exactly when it is in the text;
+        // a UTF-8 byte scan is far cheaper than walking unicode scalars.
+        if text.utf8.contains(0) { messages.append(nullCharacters) }
         if let firstSurrogate { messages.append("Surrogate characters are not allowed: U+\(hexUpper(firstSurrogate)).") }
         if !messages.isEmpty { return .invalid(messages) }
         return .valid(String(stripped))
