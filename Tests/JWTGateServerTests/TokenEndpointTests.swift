@@ -112,5 +112,9 @@ struct TokenEndpointTests {
             #expect(metrics.status == 200)
             #expect(metrics.text.contains("jwtgate_auth_failures_total{reason=\"not_provided\"} 1"))
         }
+        try await GatewayHarness.withGateway(configure: { $0.endpoints.metricsAllow = [CIDRBlock(address: [10, 0, 0, 0], prefixLength: 8)] }) { gateway, _ in
+            let client = try RawHTTPClient(port: gateway.port)
+            #expect(try client.request("GET", "/metrics").status == 404, "127.0.0.1 is not in metrics_allow")
+        }
     }
 }

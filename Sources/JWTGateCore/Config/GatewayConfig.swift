@@ -164,6 +164,10 @@ public struct EndpointsConfig: Sendable {
     public var health: String? = "/healthz"
     public var ready: String? = "/readyz"
     public var metrics: String? = "/metrics"
+    /// Who may read /metrics (Pomerium CVE-2022-24797: metrics open to anyone). Others get 404.
+    /// Default: loopback only.
+    public var metricsAllow: [CIDRBlock] = [CIDRBlock(address: [127, 0, 0, 0], prefixLength: 8),
+                                            CIDRBlock(address: [UInt8](repeating: 0, count: 15) + [1], prefixLength: 128)]
     public init() {}
 }
 

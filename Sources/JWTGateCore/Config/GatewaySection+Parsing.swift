@@ -8,7 +8,7 @@ enum GatewayKeys {
                       "verify_expiration", "leeway", "expiration_delta", "audience", "issuer", "allow_refresh",
                       "refresh_expiration_delta", "auth_header_prefix", "auth_cookie", "user_secret_field",
                       "response_fields"]
-    static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics"]
+    static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics", "metrics_allow"]
     static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]
     static let logging = ["level", "format", "access_log"]
     static let throttle = ["obtain_per_ip", "obtain_per_username"]
@@ -45,6 +45,10 @@ extension ConfigLoader {
             } else {
                 config[keyPath: keyPath] = path
             }
+        }
+        if let allow = entries["metrics_allow"], !reader.isNull(allow),
+           let blocks = parseTrustedProxies(allow, reader) {
+            config.metricsAllow = blocks
         }
         var owners: [String: String] = [:]
         for (name, keyPath) in slots {

@@ -25,7 +25,6 @@ enum PipelineResult: Sendable {
 struct ForwardPlan: Sendable {
     var request: UpstreamRequest
     var target: GatewayMetrics.Series
-    var routeIndex: Int
     var upstream: UpstreamTarget
     var userID: String?
     var requestID: String

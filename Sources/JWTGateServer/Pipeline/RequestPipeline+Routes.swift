@@ -89,7 +89,7 @@ extension RequestPipeline {
         let url = "http://\(upstream.hostHeader)" + match.upstreamRequestTarget(for: upstream, query: query)
         let upstreamRequest = UpstreamRequest(method: method, url: url, headers: headers, body: request.body,
                                               timeout: route.config.timeout)
-        return .forward(ForwardPlan(request: upstreamRequest, target: target, routeIndex: match.route.position,
+        return .forward(ForwardPlan(request: upstreamRequest, target: target,
                                     upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID,
                                     match: match, query: query))
     }

@@ -50,6 +50,10 @@ final class RequestPipeline: Sendable {
         case .health: return .done(.answer(HealthEndpoints.health(), metrics.health))
         case .ready: return readiness.answer(pipeline: self, on: eventLoop)
         case .metrics:
+            let allowed = runtime.config.endpoints.metricsAllow
+            guard allowed.contains(where: { $0.contains(request.peerBytes) || $0.contains(Self.unmapped(request.peerBytes)) }) else {
+                return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
+            }
             return .done(.answer(GatewayAnswer(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                                body: metrics.render()), metrics.metrics))
         }
@@ -111,6 +115,12 @@ final class RequestPipeline: Sendable {
         let cheapSigning = view == .verify || runtime.codec.algorithm.isHMAC || runtime.codec.algorithm.rawValue.hasPrefix("ES")
         if runtime.directory.store.isInMemory && cheapSigning { return .done(work()) }
         return .pending(threadPool.runIfActive(eventLoop: eventLoop, work))
+    }
+
+    /// `::ffff:a.b.c.d` (an IPv4 client on a dual-stack socket) as its 4 IPv4 bytes.
+    static func unmapped(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF else { return bytes }
+        return Array(bytes[12...])
     }
 
     /// Who is asking, for the per-address throttle: the peer, or — when the peer is a trusted proxy —
