@@ -72,5 +72,7 @@ for target in package.targets where target.type != .system {
     // Dynamic exclusivity checks cost ~1.5% of the proxy's CPU (swift_beginAccess in the profile);
     // debug builds, which run the tests, keep them.
     settings.append(.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)))
+    // Our own targets build without warnings; keep it that way (dependencies are not affected).
+    settings.append(.unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)))
     target.swiftSettings = settings
 }

@@ -27,9 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
             level = parsed
         }
         let format = logging.format
+        let chosenLevel = level
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
+            handler.logLevel = chosenLevel
             return handler
         }
         let logger = Logger(label: "jwtgate")
