@@ -24,6 +24,20 @@ struct HTTPFramingTests {
         }
     }
 
+    @Test("an idle keep-alive connection is closed after idle_timeout; a busy one is not")
+    func idleTimeout() async throws {
+        try await GatewayHarness.withGateway(configure: { $0.server.idleTimeout = .milliseconds(500) }) { gateway, _ in
+            let idle = try RawHTTPClient(port: gateway.port, receiveTimeoutSeconds: 5)
+            #expect(try idle.request("GET", "/healthz").status == 200)
+            let busy = try RawHTTPClient(port: gateway.port, receiveTimeoutSeconds: 5)
+            for _ in 0..<10 {
+                #expect(try busy.request("GET", "/healthz").status == 200)
+                try await Task.sleep(for: .milliseconds(250))  // the sweep runs once a second
+            }
+            #expect(idle.isClosedByPeer(), "idle for 2.5 s with idle_timeout 0.5 s")
+        }
+    }
+
     @Test("a head over max_header_bytes gets 431")
     func headerTooLarge() async throws {
         try await GatewayHarness.withGateway(configure: { $0.server.maxHeaderBytes = 1024 }) { gateway, upstream in

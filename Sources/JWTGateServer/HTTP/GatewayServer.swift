@@ -5,7 +5,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// The listening sockets and the per-connection NIO pipeline: HTTP/1.1 decoding with pipelining
-/// and protocol-error answers (400 + close), idle keep-alive reaping, then `HTTPConnectionHandler`.
+/// and protocol-error answers (400 + close), then `HTTPConnectionHandler` (idle keep-alive connections
+/// are reaped by a once-a-second sweep, see `IdleCheckEvent`).
 final class GatewayServer: Sendable {
     let pipeline: RequestPipeline
     let client: UpstreamClient
@@ -20,7 +21,6 @@ final class GatewayServer: Sendable {
     /// Binds every configured address; the returned channels carry the real ports (for port 0).
     func bind() async throws -> [any Channel] {
         let server = pipeline.runtime.config.server
-        let idle = TimeAmount.nanoseconds(Int64(server.idleTimeout.nanoseconds))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -29,7 +29,6 @@ final class GatewayServer: Sendable {
             .childChannelInitializer { [pipeline, client] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(IdleStateHandler(readTimeout: idle))
                     // Outbound header validation is done once, in DownstreamResponseHeaders; the gateway's
                     // own answers carry only fixed or validated values.
                     try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true,

@@ -24,6 +24,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     var state: State = .idle
     var context: ChannelHandlerContext?
     private var requestTimer: Scheduled<Void>?
+    /// Monotonic time of the last request head or finished answer (idle_timeout).
+    private var lastActive: UInt64 = GatewayClock.monotonicNanoseconds()
 
     init(pipeline: RequestPipeline, client: UpstreamClient) {
         self.pipeline = pipeline
@@ -73,6 +75,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let startedAt = GatewayClock.monotonicNanoseconds()
+        lastActive = startedAt
         let limits = pipeline.runtime.config.server
         var headBytes = head.uri.utf8.count + 16
         for (name, value) in head.headers { headBytes += name.utf8.count + value.utf8.count + 4 }
@@ -174,7 +177,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Metrics and the access log for a finished request.
     @discardableResult
     func finish(target: GatewayMetrics.Series, status: Int, head: HTTPRequestHead, startedAt: UInt64, userID: String?) -> UInt64 {
-        let elapsed = GatewayClock.monotonicNanoseconds() &- startedAt
+        let now = GatewayClock.monotonicNanoseconds()
+        lastActive = now
+        let elapsed = now &- startedAt
         target.record(status: status, nanoseconds: elapsed)
         AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog, head: head,
                          status: status, nanoseconds: elapsed, userID: userID)
@@ -197,10 +202,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent || event is DrainEvent, case .idle = state {
-            context.close(promise: nil)  // an idle keep-alive connection past idle_timeout
-            return
+        if case .idle = state {
+            if event is DrainEvent {
+                context.close(promise: nil)
+                return
+            }
+            if event is IdleCheckEvent {
+                let idleFor = GatewayClock.monotonicNanoseconds() &- lastActive
+                if idleFor > pipeline.runtime.config.server.idleTimeout.nanoseconds { context.close(promise: nil) }
+                return
+            }
         }
+        if event is IdleCheckEvent { return }
         context.fireUserInboundEventTriggered(event)
     }
 

@@ -18,6 +18,7 @@ public final class RunningGateway: Sendable {
     private let client: UpstreamClient
     private let listeners: [any Channel]
     private let logger: Logger
+    private let idleSweep: RepeatedTask
 
     public static func start(runtime: GatewayRuntime, logger: Logger) async throws -> RunningGateway {
         let server = runtime.config.server
@@ -32,7 +33,10 @@ public final class RunningGateway: Sendable {
             let holder = RuntimeHolder(runtime)
             let pipeline = RequestPipeline(holder: holder, metrics: metrics, threadPool: threadPool, state: state, logger: logger)
             let listeners = try await GatewayServer(pipeline: pipeline, client: client, group: group).bind()
-            return RunningGateway(holder: holder, addresses: listeners.compactMap(\.localAddress), metrics: metrics,
+            let idleSweep = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+                state.checkIdleConnections()
+            }
+            return RunningGateway(holder: holder, idleSweep: idleSweep, addresses: listeners.compactMap(\.localAddress), metrics: metrics,
                                   state: state, group: group, threadPool: threadPool, client: client,
                                   listeners: listeners, logger: logger)
         } catch {
@@ -43,10 +47,11 @@ public final class RunningGateway: Sendable {
         }
     }
 
-    private init(holder: RuntimeHolder, addresses: [SocketAddress], metrics: GatewayMetrics, state: GatewayState,
+    private init(holder: RuntimeHolder, idleSweep: RepeatedTask, addresses: [SocketAddress], metrics: GatewayMetrics, state: GatewayState,
                  group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, client: UpstreamClient,
                  listeners: [any Channel], logger: Logger) {
         self.holder = holder
+        self.idleSweep = idleSweep
         self.addresses = addresses
         self.metrics = metrics
         self.state = state
@@ -119,6 +124,7 @@ public final class RunningGateway: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let left = state.openConnections.load(ordering: .relaxed)
+        idleSweep.cancel()
         client.shutdown()
         try? await threadPool.shutdownGracefully()
         try? await group.shutdownGracefully()

@@ -155,15 +155,24 @@ final class GatewayState: Sendable {
     func unregister(_ channel: any Channel) { _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
 
     /// Asks every connection to close as soon as it is between requests.
-    func closeIdleConnections() {
+    func closeIdleConnections() { broadcast(DrainEvent()) }
+
+    /// Asks every connection to close if it has been idle for longer than `server.idle_timeout`.
+    func checkIdleConnections() { broadcast(IdleCheckEvent()) }
+
+    private func broadcast(_ event: some Sendable) {
         for channel in connections.withLock({ Array($0.values) }) {
-            channel.pipeline.fireUserInboundEventTriggered(DrainEvent())
+            channel.pipeline.fireUserInboundEventTriggered(event)
         }
     }
 }
 
 /// Sent to each connection when the drain grace is over: close once idle.
 struct DrainEvent: Sendable {}
+
+/// Sent to each connection once a second: close if idle past `server.idle_timeout`. One sweep per
+/// second replaces an IdleStateHandler in every connection's pipeline, which every read passed through.
+struct IdleCheckEvent: Sendable {}
 
 private extension Substring {
     var trimmingASCIISpaces: String {
