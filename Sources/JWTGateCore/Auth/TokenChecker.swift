@@ -39,7 +39,11 @@ public struct TokenChecker: Sendable {
                 guard let secret = user?.fields[field] else { return .failure(.token(.decode("no secret for this user"))) }
                 payload = try codec.verify(unverified, now: now, userKey: codec.userKey(secret))
             } else if let cache {
-                payload = try cache.decode(token, with: codec, now: now)
+                if let text = token as? String.UTF8View {
+                    payload = try cache.decode(key: String(text), with: codec, now: now)
+                } else {
+                    payload = try cache.decode(token, with: codec, now: now)
+                }
             } else {
                 payload = try codec.decode(token, now: now)
             }

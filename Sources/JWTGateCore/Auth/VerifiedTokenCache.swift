@@ -15,7 +15,12 @@ public final class VerifiedTokenCache: Sendable {
 
     /// PyJWT's decode (parse, algorithm pin, signature, claims), with the first three skipped on a hit.
     public func decode(_ token: some Collection<UInt8>, with codec: JWTCodec, now: Int64) throws(TokenError) -> JSONObject {
-        let key = String(decoding: token, as: UTF8.self)
+        try decode(key: String(decoding: token, as: UTF8.self), with: codec, now: now)
+    }
+
+    /// The same, for a token that is already a String (the verify/refresh views): no copy for the key.
+    public func decode(key: String, with codec: JWTCodec, now: Int64) throws(TokenError) -> JSONObject {
+        let token = key.utf8
         if let payload = payload(for: key) {
             try codec.rules.validate(payload, now: now)
             return payload
