@@ -19,7 +19,7 @@ extension JWTAlgorithm {
     }
 
     var requiresRSAKey: Bool { rawValue.hasPrefix("RS") || rawValue.hasPrefix("PS") }
-    var requiresECKey: Bool { rawValue.hasPrefix("ES") }
+    public var requiresECKey: Bool { rawValue.hasPrefix("ES") }
 
     /// base64url of `{"typ":"JWT","alg":"<alg>"}`: PyJWT 1.x's header, fixed per algorithm.
     var headerSegment: [UInt8] { Base64URL.encode(Array("{\"typ\":\"JWT\",\"alg\":\"\(rawValue)\"}".utf8)) }

@@ -5,11 +5,12 @@ import NIOHTTP1
 extension RequestPipeline {
     /// A matched route: authenticate as its mode says (interface.md "Route auth modes"), check the
     /// method, then plan the upstream request.
-    func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+    func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, runtime: GatewayRuntime,
+                     on eventLoop: any EventLoop) -> PipelineStep {
         let route = match.route
         let target = metrics.series(forRoute: match.route.config.path)
         if route.config.auth == .none {
-            return .done(plan(match, query: query, request: request, user: nil))
+            return .done(plan(match, query: query, request: request, user: nil, runtime: runtime))
         }
         let headers = request.head.headers
         let authorization = headers.first(name: "authorization")
@@ -17,12 +18,12 @@ extension RequestPipeline {
         let cookieHeader = cookies.isEmpty ? nil : cookies.joined(separator: "; ")
         switch runtime.extractor.extract(authorization: authorization, cookieHeader: cookieHeader) {
         case .failure(let message):
-            return .done(reject(message, target: target))
+            return .done(reject(message, target: target, runtime: runtime))
         case .none:
             if route.config.auth == .required {
-                return .done(reject(AuthenticationMessages.notProvided, target: target))
+                return .done(reject(AuthenticationMessages.notProvided, target: target, runtime: runtime))
             }
-            return .done(plan(match, query: query, request: request, user: nil))
+            return .done(plan(match, query: query, request: request, user: nil, runtime: runtime))
         case .token(let token):
             let outcome = runtime.authenticator.authenticate(token: token, now: GatewayClock.unixSeconds(),
                                                              monotonicNow: GatewayClock.monotonicNanoseconds(), mayBlock: false)
@@ -30,25 +31,25 @@ extension RequestPipeline {
                 let future = threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
                     let blocking = runtime.authenticator.authenticate(token: token, now: GatewayClock.unixSeconds(),
                                                                       monotonicNow: GatewayClock.monotonicNanoseconds(), mayBlock: true)
-                    return finish(blocking, match: match, query: query, request: request)
+                    return finish(blocking, match: match, query: query, request: request, runtime: runtime)
                 }
                 return .pending(future)
             }
-            return .done(finish(outcome, match: match, query: query, request: request))
+            return .done(finish(outcome, match: match, query: query, request: request, runtime: runtime))
         }
     }
 
     private func finish(_ outcome: RequestAuthenticator.Outcome, match: RouteMatch, query: String?,
-                        request: GatewayRequest) -> PipelineResult {
+                        request: GatewayRequest, runtime: GatewayRuntime) -> PipelineResult {
         let target = metrics.series(forRoute: match.route.config.path)
         switch outcome {
-        case .authenticated(let user): return plan(match, query: query, request: request, user: user)
-        case .rejected(let message): return reject(message, target: target)
+        case .authenticated(let user): return plan(match, query: query, request: request, user: user, runtime: runtime)
+        case .rejected(let message): return reject(message, target: target, runtime: runtime)
         case .wouldBlock, .storeFailed: return .answer(DRFAnswers.storeUnavailable, target)
         }
     }
 
-    private func reject(_ message: String, target: GatewayMetrics.Series) -> PipelineResult {
+    private func reject(_ message: String, target: GatewayMetrics.Series, runtime: GatewayRuntime) -> PipelineResult {
         metrics.recordAuthFailure(Self.reason(for: message))
         return .answer(runtime.answers.authenticationFailed(message), target)
     }
@@ -67,7 +68,8 @@ extension RequestPipeline {
     }
 
     /// Builds the upstream request: method check, upstream choice, header rules, canonical path.
-    private func plan(_ match: RouteMatch, query: String?, request: GatewayRequest, user: UserRecord?) -> PipelineResult {
+    private func plan(_ match: RouteMatch, query: String?, request: GatewayRequest, user: UserRecord?,
+                      runtime: GatewayRuntime) -> PipelineResult {
         let route = match.route
         let method = request.head.method.rawValue
         let target = metrics.series(forRoute: match.route.config.path)

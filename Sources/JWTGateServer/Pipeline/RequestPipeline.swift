@@ -26,6 +26,8 @@ final class RequestPipeline: Sendable {
     }
 
     func handle(_ request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+        // One runtime for the whole request: a reload in the middle must not mix two configurations.
+        let runtime = self.runtime
         let canonical: CanonicalTarget
         switch RequestTarget.canonicalize(request.head.uri.utf8) {
         case .success(let target): canonical = target
@@ -34,19 +36,20 @@ final class RequestPipeline: Sendable {
             return .done(.answer(DRFAnswers.badRequest("Bad request path."), metrics.unmatched))
         }
         if let kind = runtime.tokenViews.kind(of: canonical.path) {
-            return handleGatewayPath(kind, request: request, on: eventLoop)
+            return handleGatewayPath(kind, request: request, runtime: runtime, on: eventLoop)
         }
         guard let match = runtime.routes.match(canonical.path) else {
             return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
         }
-        return handleRoute(match, query: canonical.query, request: request, on: eventLoop)
+        return handleRoute(match, query: canonical.query, request: request, runtime: runtime, on: eventLoop)
     }
 
-    private func handleGatewayPath(_ kind: TokenViewPaths.Kind, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+    private func handleGatewayPath(_ kind: TokenViewPaths.Kind, request: GatewayRequest, runtime: GatewayRuntime,
+                                   on eventLoop: any EventLoop) -> PipelineStep {
         switch kind {
-        case .obtain: return tokenView(.obtain, request: request, on: eventLoop)
-        case .verify: return tokenView(.verify, request: request, on: eventLoop)
-        case .refresh: return tokenView(.refresh, request: request, on: eventLoop)
+        case .obtain: return tokenView(.obtain, request: request, runtime: runtime, on: eventLoop)
+        case .verify: return tokenView(.verify, request: request, runtime: runtime, on: eventLoop)
+        case .refresh: return tokenView(.refresh, request: request, runtime: runtime, on: eventLoop)
         case .health: return .done(.answer(HealthEndpoints.health(), metrics.health))
         case .ready: return readiness.answer(pipeline: self, on: eventLoop)
         case .metrics:
@@ -63,7 +66,8 @@ final class RequestPipeline: Sendable {
 
     enum TokenView { case obtain, verify, refresh }
 
-    private func tokenView(_ view: TokenView, request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+    private func tokenView(_ view: TokenView, request: GatewayRequest, runtime: GatewayRuntime,
+                           on eventLoop: any EventLoop) -> PipelineStep {
         let target = view == .obtain ? metrics.obtain : view == .verify ? metrics.verify : metrics.refresh
         switch request.head.method {
         case .POST: break
@@ -73,7 +77,7 @@ final class RequestPipeline: Sendable {
             return .done(.answer(DRFAnswers.tokenViewMethodNotAllowed(request.head.method.rawValue), target))
         }
         if view == .obtain, let throttle = runtime.obtainPerIP,
-           let wait = throttle.check(clientIdentity(request), now: GatewayClock.monotonicSeconds()) {
+           let wait = throttle.check(clientIdentity(request, runtime: runtime), now: GatewayClock.monotonicSeconds()) {
             return .done(.answer(DRFAnswers.throttled(wait: wait), target))
         }
         let fieldNames = view == .obtain ? [runtime.tokens.usernameField, "password"] : ["token"]
@@ -83,7 +87,6 @@ final class RequestPipeline: Sendable {
         case .success(let values): fields = values
         case .failure(let error): return .done(.answer(runtime.answers.inputError(error), target))
         }
-        let runtime = self.runtime
         if view == .obtain, let throttle = runtime.obtainPerUsername,
            let wait = throttle.check(fields[0], now: GatewayClock.monotonicSeconds()) {
             return .done(.answer(DRFAnswers.throttled(wait: wait), target))
@@ -111,9 +114,7 @@ final class RequestPipeline: Sendable {
                                          : runtime.tokens.refresh(token: fields[0], now: now)
             return .answer(Self.render(result, runtime: runtime), target)
         }
-        // Cheap enough for the event loop when no disk is read and no RSA signature is made.
-        let cheapSigning = view == .verify || runtime.codec.algorithm.isHMAC || runtime.codec.algorithm.rawValue.hasPrefix("ES")
-        if runtime.directory.store.isInMemory && cheapSigning { return .done(work()) }
+        if view == .verify ? runtime.verifyRunsInline : runtime.refreshRunsInline { return .done(work()) }
         return .pending(threadPool.runIfActive(eventLoop: eventLoop, work))
     }
 
@@ -125,7 +126,7 @@ final class RequestPipeline: Sendable {
 
     /// Who is asking, for the per-address throttle: the peer, or — when the peer is a trusted proxy —
     /// the last address it put in X-Forwarded-For (what it saw connecting to it).
-    private func clientIdentity(_ request: GatewayRequest) -> String {
+    private func clientIdentity(_ request: GatewayRequest, runtime: GatewayRuntime) -> String {
         let trusted = runtime.config.server.trustedProxies
         guard !trusted.isEmpty, trusted.contains(where: { $0.contains(request.peerBytes) }),
               let forwarded = request.head.headers["x-forwarded-for"].last,
