@@ -53,7 +53,8 @@ enum CharFieldRules {
         var messages: [String] = []
         // U+0000 is never whitespace, so it is in the stripped text exactly when it is in the text;
         // a UTF-8 byte scan is far cheaper than walking unicode scalars.
-        if text.utf8.contains(0) { messages.append(nullCharacters) }
+        let hasNUL = text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+        if hasNUL { messages.append(nullCharacters) }
         if let firstSurrogate { messages.append("Surrogate characters are not allowed: U+\(hexUpper(firstSurrogate)).") }
         if !messages.isEmpty { return .invalid(messages) }
         return .valid(String(stripped))

@@ -14,6 +14,14 @@ struct MediaType: Equatable {
     }
 
     init(parsing raw: String) {
+        // The common case — `application/json`, already lower-case, no parameters, no padding — needs
+        // none of the general parse's copies (every token request goes through here).
+        if Self.isPlainLowercaseType(raw), let slash = raw.utf8.firstIndex(of: UInt8(ascii: "/")) {
+            mainType = raw[..<slash]
+            subType = raw[raw.utf8.index(after: slash)...]
+            parameters = []
+            return
+        }
         let pieces = MediaType.splitParameters(Array(raw.utf8))
         let fullType = String(decoding: pieces.first ?? [], as: UTF8.self).lowercased()
         if let slash = fullType.firstIndex(of: "/") {
@@ -33,6 +41,22 @@ struct MediaType: Equatable {
             }
             parameters.append((name, String(decoding: value, as: UTF8.self)))
         }
+    }
+
+    /// Only `a-z 0-9 ! # $ & - ^ _ . + /` (no `;`, quote, space or upper case): parsing changes nothing.
+    private static func isPlainLowercaseType(_ raw: String) -> Bool {
+        var sawAny = false
+        for byte in raw.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "/"),
+                 UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "!"),
+                 UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "^"):
+                sawAny = true
+            default:
+                return false
+            }
+        }
+        return sawAny
     }
 
     func parameter(_ name: String) -> String? {

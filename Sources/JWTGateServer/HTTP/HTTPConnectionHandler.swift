@@ -150,14 +150,16 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Writes one gateway answer and returns to idle (or closes when the answer or the drain says so).
     func write(_ answer: GatewayAnswer, head: HTTPRequestHead, target: GatewayMetrics.Series, startedAt: UInt64,
                context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(answer.headers.count + 2)
-        for (name, value) in answer.headers { headers.add(name: name, value: value) }
-        headers.add(name: "Content-Length", value: String(answer.body.count))
+        // Built as one array: the gateway's own answers carry fixed ASCII names, so HTTPHeaders.add's
+        // per-name check would only repeat work.
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(answer.headers.count + 2)
+        for (name, value) in answer.headers { fields.append((name, value)) }
+        fields.append(("Content-Length", String(answer.body.count)))
         let keepAlive = head.isKeepAlive && !answer.closeConnection && !pipeline.state.isDraining
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        if !keepAlive { fields.append(("Connection", "close")) }
         let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: answer.status),
-                                            headers: headers)
+                                            headers: HTTPHeaders(fields))
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if !answer.body.isEmpty && head.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
