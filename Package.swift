@@ -25,6 +25,10 @@ let package = Package(
                        providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CJWTGateSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // libpq, not postgres-nio: user lookups are blocking calls on the thread pool (as SQLite's), and
+        // libpq adds no minutes to a clean build.
+        .systemLibrary(name: "CJWTGatePostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         // Typed C wrappers for what Swift cannot call directly (variadics, macros, OSSL_PARAM lifetimes).
         .target(name: "CJWTGateCryptoShims",
                 dependencies: ["CJWTGateOpenSSL", "CJWTGateArgon2"],
@@ -33,7 +37,7 @@ let package = Package(
 
         // Pure logic: config, tokens, passwords, users, routes, header rules, errors. No NIO.
         .target(name: "JWTGateCore", dependencies: [
-            "CJWTGateCryptoShims", "CJWTGateOpenSSL", "CJWTGateArgon2", "CJWTGateSQLite",
+            "CJWTGateCryptoShims", "CJWTGateOpenSSL", "CJWTGateArgon2", "CJWTGateSQLite", "CJWTGatePostgres",
             .product(name: "Yams", package: "Yams"),
         ]),
         // The network side: NIO HTTP server, endpoints, libcurl forwarding, health, metrics.
@@ -62,7 +66,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ],
+                    exclude: ["Support/postgres-test-server.sh"]),
     ]
 )
 

@@ -2,7 +2,8 @@
 # Installs the system libraries jwtgate builds against (Debian/Ubuntu), if any are missing.
 # Safe to run repeatedly; needs root (or sudo) only when something has to be installed.
 set -euo pipefail
-packages=(libssl-dev libcurl4-openssl-dev libargon2-dev libsqlite3-dev libcrypt-dev pkg-config curl python3 python3-venv)
+# postgresql: the tests start a private PostgreSQL server for the postgres user backend.
+packages=(libssl-dev libcurl4-openssl-dev libargon2-dev libsqlite3-dev libpq-dev libcrypt-dev pkg-config curl python3 python3-venv postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

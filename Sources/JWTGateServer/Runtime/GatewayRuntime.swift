@@ -40,8 +40,15 @@ public final class GatewayRuntime: Sendable {
             } catch {
                 throw StartupError("\(config.sourceFile): \(error)")
             }
-        case .postgres:
-            throw StartupError("\(config.sourceFile): users.backend: postgres is not supported yet — use file or sqlite")
+        case .postgres(let url):
+            do {
+                store = try PostgresUserStore(url: url.value, table: config.users.table,
+                                              usernameField: config.users.usernameField,
+                                              emailField: config.users.emailField,
+                                              extraFields: config.jwt.userSecretField.map { [$0] } ?? [])
+            } catch {
+                throw StartupError("\(config.sourceFile): \(error)")
+            }
         }
         directory = UserDirectory(store: store, ttl: config.users.cacheTTL)
         let usernameField: String
