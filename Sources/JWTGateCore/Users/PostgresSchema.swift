@@ -28,33 +28,13 @@ struct PostgresUserTable: Sendable {
                 + "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
             [table.name])
         let columns = rows.map { (name: $0[0] ?? "", type: $0[1] ?? "") }
+        let database = "PostgreSQL database \(target)"
         guard !columns.isEmpty else {
             let hint = try connection.query(
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() "
                     + "AND table_name LIKE '%user%' ORDER BY table_name"
             ).compactMap { $0.first ?? nil }
-            throw UserStoreError(
-                "users: table \(table.quoted) not found in PostgreSQL database \(target)"
-                    + (hint.isEmpty ? " (its current schema has no table with \"user\" in its name)"
-                        : " (tables there: \(hint.joined(separator: ", ")))")
-                    + "; set users.table to the user model's table (auth_user, or <app_label>_<model> for a "
-                    + "custom AUTH_USER_MODEL)")
-        }
-        let names = columns.map(\.name).joined(separator: ", ")
-        func find(_ name: SQLIdentifier) -> SQLIdentifier? {
-            columns.first { name.matches($0.name) }.flatMap { try? SQLIdentifier($0.name, role: "column") }
-        }
-        func missing(_ column: SQLIdentifier, fix: String) -> UserStoreError {
-            UserStoreError(
-                "users: table \(table.quoted) in PostgreSQL database \(target) has no column \(column.quoted) "
-                    + "(its columns: \(names)); \(fix)")
-        }
-        guard let username = find(usernameField) else {
-            throw missing(usernameField, fix: "set users.username_field to the column of the user model's USERNAME_FIELD")
-        }
-        let passwordField = try SQLIdentifier("password", role: "column")
-        guard find(passwordField) != nil else {
-            throw missing(passwordField, fix: "this is not a Django user table; set users.table to the user model's table")
+            throw UserTableColumns.tableNotFound(table, in: database, hint: hint)
         }
         let keys = try connection.query(
             "SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
@@ -62,31 +42,13 @@ struct PostgresUserTable: Sendable {
                 + "AND i.indrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass",
             [table.name]
         ).compactMap { $0.first ?? nil }
-        let primaryKey: SQLIdentifier
-        if keys.count == 1 {
-            primaryKey = try SQLIdentifier(keys[0], role: "primary key column")
-        } else if keys.isEmpty, let id = find(try SQLIdentifier("id", role: "column")) {
-            primaryKey = id
-        } else {
-            throw UserStoreError(
-                "users: table \(table.quoted) in PostgreSQL database \(target) "
-                    + (keys.isEmpty ? "has no primary key" : "has a composite primary key")
-                    + " (its columns: \(names)); a Django user table has a single integer or UUID primary key; "
-                    + "set users.table to the user model's table")
-        }
-        var extras: [(key: String, column: SQLIdentifier)] = []
-        for field in extraFields {
-            guard let column = find(field) else {
-                throw missing(field, fix: "set jwt.user_secret_field (or the extra field) to a column of this table")
-            }
-            extras.append((field.name, column))
-        }
-        let keyType = columns.first { primaryKey.matches($0.name) }?.type ?? ""
+        let found = try UserTableColumns(names: columns.map(\.name), table: table, database: database).resolve(
+            usernameField: usernameField, emailField: emailField, extraFields: extraFields, primaryKeys: keys)
+        let keyType = columns.first { found.primaryKey.matches($0.name) }?.type ?? ""
         return PostgresUserTable(
-            target: target, table: table, primaryKey: primaryKey, primaryKeyType: keyType, username: username,
-            password: passwordField, email: find(emailField),
-            isActive: find(try SQLIdentifier("is_active", role: "column")),
-            dateJoined: find(try SQLIdentifier("date_joined", role: "column")), extraFields: extras)
+            target: target, table: table, primaryKey: found.primaryKey, primaryKeyType: keyType, username: found.username,
+            password: found.password, email: found.email, isActive: found.isActive, dateJoined: found.dateJoined,
+            extraFields: found.extraFields)
     }
 
     private init(

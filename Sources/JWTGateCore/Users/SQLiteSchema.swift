@@ -37,64 +37,23 @@ struct SQLiteUserTable: Sendable {
         let columns = rows.map { row in
             Column(name: row[0].text ?? "", isPrimaryKey: (row[1].integer ?? 0) > 0)
         }
+        let database = "SQLite database \(path)"
         guard !columns.isEmpty else {
-            throw UserStoreError(
-                "users: table \(table.quoted) not found in SQLite database \(path)"
-                    + (try tableHint(connection))
-                    + "; set users.table to the user model's table (auth_user, or <app_label>_<model> for a "
-                    + "custom AUTH_USER_MODEL)")
+            throw UserTableColumns.tableNotFound(table, in: database, hint: try userTables(connection))
         }
-        let names = columns.map(\.name).joined(separator: ", ")
-        func find(_ name: SQLIdentifier) -> SQLIdentifier? {
-            columns.first { name.matches($0.name) }.flatMap { try? SQLIdentifier($0.name, role: "column") }
-        }
-        func missing(_ column: SQLIdentifier, fix: String) -> UserStoreError {
-            UserStoreError(
-                "users: table \(table.quoted) in SQLite database \(path) has no column \(column.quoted) "
-                    + "(its columns: \(names)); \(fix)")
-        }
-
-        guard let username = find(usernameField) else {
-            throw missing(usernameField, fix: "set users.username_field to the column of the user model's USERNAME_FIELD")
-        }
-        let passwordField = try SQLIdentifier("password", role: "column")
-        guard let password = find(passwordField) else {
-            throw missing(passwordField, fix: "this is not a Django user table; set users.table to the user model's table")
-        }
-        let primaryKey = try findPrimaryKey(columns, table: table, path: path, names: names, find: find)
-        var extras: [(key: String, column: SQLIdentifier)] = []
-        for field in extraFields {
-            guard let column = find(field) else {
-                throw missing(field, fix: "set jwt.user_secret_field (or the extra field) to a column of this table")
-            }
-            extras.append((field.name, column))
-        }
+        let found = try UserTableColumns(names: columns.map(\.name), table: table, database: database).resolve(
+            usernameField: usernameField, emailField: emailField, extraFields: extraFields,
+            primaryKeys: columns.filter(\.isPrimaryKey).map(\.name))
         return SQLiteUserTable(
-            path: path, table: table, primaryKey: primaryKey, username: username, password: password,
-            email: find(emailField), isActive: find(try SQLIdentifier("is_active", role: "column")),
-            dateJoined: find(try SQLIdentifier("date_joined", role: "column")), extraFields: extras)
-    }
-
-    /// The declared primary key; a table without one (a view) may still have Django's `id`.
-    private static func findPrimaryKey(
-        _ columns: [Column], table: SQLIdentifier, path: String, names: String,
-        find: (SQLIdentifier) -> SQLIdentifier?
-    ) throws(UserStoreError) -> SQLIdentifier {
-        let keys = columns.filter(\.isPrimaryKey)
-        if keys.count == 1 { return try SQLIdentifier(keys[0].name, role: "primary key column") }
-        let problem = keys.isEmpty ? "has no primary key" : "has a composite primary key"
-        if keys.isEmpty, let id = find(try SQLIdentifier("id", role: "column")) { return id }
-        throw UserStoreError(
-            "users: table \(table.quoted) in SQLite database \(path) \(problem) (its columns: \(names)); "
-                + "a Django user table has a single integer or UUID primary key; set users.table to the user model's table")
+            path: path, table: table, primaryKey: found.primaryKey, username: found.username, password: found.password,
+            email: found.email, isActive: found.isActive, dateJoined: found.dateJoined, extraFields: found.extraFields)
     }
 
     /// Tables whose name mentions "user", to point at the right one in the error.
-    private static func tableHint(_ connection: SQLiteConnection) throws(UserStoreError) -> String {
-        let rows = try connection.query(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name LIKE '%user%' ORDER BY name")
-        let tables = rows.compactMap { $0.first?.text }
-        return tables.isEmpty ? " (it has no table with \"user\" in its name)" : " (tables there: \(tables.joined(separator: ", ")))"
+    private static func userTables(_ connection: SQLiteConnection) throws(UserStoreError) -> [String] {
+        try connection.query(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name LIKE '%user%' ORDER BY name"
+        ).compactMap { $0.first?.text }
     }
 
     private init(

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Users read from a Django project's SQLite database (`users.backend: sqlite`), never written.
 ///
 /// - The file is opened read-only while Django keeps using it; each lookup sees Django's latest committed
@@ -8,8 +6,8 @@ import Synchronization
 ///   exactly what Django matches: case-sensitive for every column Django creates (SQLite's BINARY
 ///   collation). A column declared `COLLATE NOCASE` (hand-written SQL, not Django) makes both Django and
 ///   jwtgate match ASCII case-insensitively; the record then carries the stored spelling of the username.
-/// - Thread-safe: up to `maxConnections` connections, each behind its own `Mutex`, opened on first use and
-///   kept with their prepared statements. A caller takes a free one or waits for one.
+/// - Thread-safe: up to `maxConnections` connections (`UserStoreConnectionPool`), opened on first use and
+///   kept with their prepared statements.
 /// - A file deleted, renamed or replaced after start-up is noticed before each use
 ///   (`SQLITE_FCNTL_HAS_MOVED`) and reopened by path: a replaced file is read from then on, a deleted one
 ///   gives an error. Every SQLite failure (locked past the busy timeout, corrupt, unreadable) is a
@@ -19,9 +17,7 @@ import Synchronization
 public final class SQLiteUserStore: UserStore {
     public let path: String
     private let schema: SQLiteUserTable
-    private let busyTimeout: Duration
-    private let slots: [ConnectionSlot]
-    private let nextSlot = Atomic<UInt>(0)
+    private let pool: UserStoreConnectionPool<SQLiteConnection>
 
     /// Opens `path` read-only and checks the user table's columns, failing with a message that names the file,
     /// the table, the missing column and the `users:` key to fix.
@@ -45,12 +41,16 @@ public final class SQLiteUserStore: UserStore {
 
         let connection = try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
         self.path = path
-        self.busyTimeout = busyTimeout
         self.schema = try SQLiteUserTable.introspect(
             connection, table: tableName, usernameField: username, emailField: email, extraFields: extras)
-        var slots = [ConnectionSlot(connection)]
-        for _ in 1..<max(1, maxConnections) { slots.append(ConnectionSlot(nil)) }
-        self.slots = slots
+        self.pool = UserStoreConnectionPool(first: connection, size: maxConnections, open: { () throws(UserStoreError) in
+            do {
+                return try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
+            } catch {
+                throw UserStoreError(
+                    "\(error) (it was readable at start-up: was it moved, deleted or made unreadable since?)")
+            }
+        }, isStale: { $0.fileHasMoved })
     }
 
     public var isInMemory: Bool { false }
@@ -59,7 +59,7 @@ public final class SQLiteUserStore: UserStore {
         // Far above any Django username column; keeps the length within SQLite's int.
         guard username.utf8.count <= 65_536 else { return nil }
         let schema = self.schema
-        return try withConnection { connection throws(UserStoreError) in
+        return try pool.withConnection { connection throws(UserStoreError) in
             let rows = try connection.query(schema.lookupSQL, [.text(username)], maxRows: 2)
             guard rows.count <= 1 else {
                 throw UserStoreError(
@@ -73,7 +73,7 @@ public final class SQLiteUserStore: UserStore {
 
     public func checkReachable() throws(UserStoreError) {
         let sql = schema.reachabilitySQL
-        try withConnection { connection throws(UserStoreError) in
+        try pool.withConnection { connection throws(UserStoreError) in
             _ = try connection.query(sql, maxRows: 1)
         }
     }
@@ -81,60 +81,8 @@ public final class SQLiteUserStore: UserStore {
     /// The password hash of the most recently joined active user whose password is usable, or nil.
     public func samplePasswordHash() throws(UserStoreError) -> String? {
         let sql = schema.sampleHashSQL
-        return try withConnection { connection throws(UserStoreError) in
+        return try pool.withConnection { connection throws(UserStoreError) in
             try connection.query(sql, maxRows: 1).first?.first?.text
         }
-    }
-
-    /// Runs `body` on a free connection (or waits for one), opening or reopening it as needed.
-    private func withConnection<Result: Sendable>(
-        _ body: @Sendable (SQLiteConnection) throws(UserStoreError) -> Result
-    ) throws(UserStoreError) -> Result {
-        let count = UInt(slots.count)
-        let start = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
-        for offset in 0..<count {
-            let slot = slots[Int((start &+ offset) % count)]
-            if let result = try slot.connection.withLockIfAvailable({ connection throws(UserStoreError) in
-                try use(&connection, body)
-            }) {
-                return result
-            }
-        }
-        return try slots[Int(start % count)].connection.withLock { connection throws(UserStoreError) in
-            try use(&connection, body)
-        }
-    }
-
-    private func use<Result: Sendable>(
-        _ slot: inout SQLiteConnection?, _ body: @Sendable (SQLiteConnection) throws(UserStoreError) -> Result
-    ) throws(UserStoreError) -> Result {
-        if let open = slot, open.fileHasMoved { slot = nil }
-        let connection: SQLiteConnection
-        if let open = slot {
-            connection = open
-        } else {
-            do {
-                connection = try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
-            } catch {
-                throw UserStoreError(
-                    "\(error.description) (it was readable at start-up: was it moved, deleted or made unreadable since?)")
-            }
-            slot = connection
-        }
-        do {
-            return try body(connection)
-        } catch {
-            slot = nil  // reopened on next use: a fresh connection after a corrupt, replaced or locked file
-            throw error
-        }
-    }
-}
-
-/// One connection (nil until first needed, or after a failure) and the lock that serialises its use.
-private final class ConnectionSlot: Sendable {
-    let connection: Mutex<SQLiteConnection?>
-
-    init(_ connection: consuming sending SQLiteConnection?) {
-        self.connection = Mutex(connection)
     }
 }
