@@ -67,7 +67,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ],
-                    exclude: ["Support/postgres-test-server.sh"]),
+                    exclude: ["Support/postgres-test-server.sh", "Support/https-upstream.py"]),
     ]
 )
 

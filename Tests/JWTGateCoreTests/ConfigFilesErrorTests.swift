@@ -67,10 +67,14 @@ struct ConfigFilesErrorTests {
     }
 
     static let routeCases: [FileErrorCase] = [
-        .init(name: "https upstream", yaml: "routes:\n  - path: /a/\n    upstream: https://x\n",
-              key: "routes[0].upstream", line: 3, problem: "TLS upstreams are not supported yet"),
+        .init(name: "ca_file on an http route", yaml: "routes:\n  - path: /a/\n    upstream: http://x\n    ca_file: /etc/hostname\n",
+              key: "routes[0].ca_file", line: 4, problem: "is set but no upstream of this route is https"),
+        .init(name: "ca_file that is not there", yaml: "routes:\n  - path: /a/\n    upstream: https://x\n    ca_file: no-such-ca.pem\n",
+              key: "routes[0].ca_file", line: 4, problem: "cannot be read"),
+        .init(name: "ca_file without a certificate", yaml: "routes:\n  - path: /a/\n    upstream: https://x\n    ca_file: routes.yaml\n",
+              key: "routes[0].ca_file", line: 4, problem: "holds no PEM certificate"),
         .init(name: "ftp upstream", yaml: "routes:\n  - path: /a/\n    upstream: ftp://x\n",
-              key: "routes[0].upstream", line: 3, problem: "only http is supported"),
+              key: "routes[0].upstream", line: 3, problem: "only http and https are supported"),
         .init(name: "upstream port zero", yaml: "routes:\n  - path: /a/\n    upstream: http://x:0\n",
               key: "routes[0].upstream", line: 3, problem: "port outside 1–65535"),
         .init(name: "upstream with query", yaml: "routes:\n  - path: /a/\n    upstream: http://x/?a=1\n",

@@ -190,7 +190,7 @@ struct ConfigLoaderErrorTests {
             """, routes: """
             routes:
               - path: api/
-                upstream: https://secure.example
+                upstream: https://secure.example:99999
                 auth: sometimes
                 metods: [GET]
               - path: /x/
@@ -206,7 +206,7 @@ struct ConfigLoaderErrorTests {
         let text = ConfigLoader.render(ConfigError(issues: issues))
         #expect(text.hasPrefix("configuration has 11 problems:\n"))
         #expect(text.contains("\n  \(gateway):5: jwt.verify: false is not offered"))
-        #expect(text.contains("TLS upstreams are not supported yet"))
+        #expect(text.contains("has a port outside 1–65535"))
         #expect(text.contains("did you mean `is_active`?"))
         #expect(!text.contains("plain-text-password"))
     }

@@ -130,6 +130,25 @@ struct ConfigLoaderTests {
         #expect(b.preserveHost)
     }
 
+    @Test("https upstreams: port 443 by default, ca_file relative to routes.yaml")
+    func httpsRoutes() throws {
+        let fixture = try ConfigFixture()
+        _ = try fixture.write("upstream-ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        let config = try fixture.load(gateway: ConfigFixture.gateway(), routes: """
+            routes:
+              - path: /a/
+                upstream: https://api.internal
+              - path: /b/
+                upstream: HTTPS://10.0.0.7:8443/v1
+                ca_file: upstream-ca.pem
+            """)
+        #expect(config.routes[0].upstreams == [UpstreamTarget(scheme: "https", host: "api.internal", port: 443, basePath: "")])
+        #expect(config.routes[0].upstreams[0].hostHeader == "api.internal")
+        #expect(config.routes[0].caFile == nil)
+        #expect(config.routes[1].upstreams == [UpstreamTarget(scheme: "https", host: "10.0.0.7", port: 8443, basePath: "/v1")])
+        #expect(config.routes[1].caFile == fixture.path("upstream-ca.pem"))
+    }
+
     @Test("every key of gateway.yaml is read")
     func everyKeyRead() throws {
         let fixture = try ConfigFixture()

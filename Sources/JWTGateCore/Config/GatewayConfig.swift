@@ -203,7 +203,7 @@ public enum RouteAuthMode: String, Sendable, CaseIterable {
     case none, optional, required
 }
 
-/// One upstream base URL of a route: `http://host:port[/base/path]`.
+/// One upstream base URL of a route: `http(s)://host:port[/base/path]`.
 public struct UpstreamTarget: Sendable, Equatable, CustomStringConvertible {
     public var scheme: String
     public var host: String
@@ -232,6 +232,8 @@ public struct RouteConfig: Sendable, Equatable {
     public var stripPrefix: Bool = false
     public var timeout: Duration = .seconds(30)
     public var preserveHost: Bool = false
+    /// PEM file of the certificate authorities trusted for this route's https upstreams; nil: the system's.
+    public var caFile: String?
     /// 1-based line in the routes file (for messages), 0 when built in code.
     public var line: Int = 0
     public init(path: String, upstreams: [UpstreamTarget]) { self.path = path; self.upstreams = upstreams }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ConfigLoader {
-    static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host"]
+    static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host", "ca_file"]
 
     /// Reads routes.yaml. `key`/`line` name the gateway key that pointed here. Nil after issues.
     static func loadRoutesFile(_ file: String, namedBy key: String, at line: Int?,
@@ -120,6 +120,34 @@ extension ConfigLoader {
         } else if !reader.isMissing(entries["timeout"]) {
             failed = true
         }
+        if let entry = entries["ca_file"], !reader.isNull(entry) {
+            if let written = reader.string(entry) {
+                let resolved = ConfigPaths.resolve(written, relativeTo: ConfigPaths.directory(of: reader.file))
+                if !upstreams.contains(where: { $0.scheme == "https" }) {
+                    reader.issue(entry, "is set but no upstream of this route is https",
+                                 fix: "remove it, or write the upstream as https://host:port")
+                    failed = true
+                } else if let problem = caFileProblem(resolved) {
+                    reader.issue(entry, problem, fix: "point it at a PEM file of the CA certificates that sign the upstream's certificate")
+                    failed = true
+                } else {
+                    route.caFile = resolved
+                }
+            } else {
+                failed = true
+            }
+        }
         return failed || path == nil ? nil : route
+    }
+
+    /// Why `path` cannot serve as a CA bundle, or nil (readable, with at least one PEM certificate).
+    static func caFileProblem(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return "\(YAMLNodeReader.quote(path)) cannot be read"
+        }
+        guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            return "\(YAMLNodeReader.quote(path)) holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        }
+        return nil
     }
 }

@@ -1,18 +1,14 @@
-/// `upstream:` URLs: `http://host[:port][/base/path]`.
+/// `upstream:` URLs: `http://host[:port][/base/path]` or `https://…` (certificate and host name verified).
 enum UpstreamURLParsing {
     static func parse(_ text: String) -> Result<UpstreamTarget, ConfigLoader.ValueProblem> {
         let quoted = YAMLNodeReader.quote(text)
-        let example = "write http://host:port[/base], e.g. http://127.0.0.1:9001"
+        let example = "write http(s)://host:port[/base], e.g. http://127.0.0.1:9001"
         guard let schemeEnd = text.firstRange(of: "://") else {
             return .failure(.init(problem: "\(quoted) is not a URL (no `http://`)", fix: example))
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
-        if scheme == "https" {
-            return .failure(.init(problem: "\(quoted) is https: TLS upstreams are not supported yet",
-                                  fix: "use http:// to an upstream on a trusted network (or a local TLS-terminating sidecar)"))
-        }
-        guard scheme == "http" else {
-            return .failure(.init(problem: "\(quoted) has scheme `\(scheme)`; only http is supported", fix: example))
+        guard scheme == "http" || scheme == "https" else {
+            return .failure(.init(problem: "\(quoted) has scheme `\(scheme)`; only http and https are supported", fix: example))
         }
         let rest = text[schemeEnd.upperBound...]
         if rest.contains("?") || rest.contains("#") {
@@ -56,7 +52,7 @@ enum UpstreamURLParsing {
             }
         }
         host = host.lowercased()
-        var port = 80
+        var port = scheme == "https" ? 443 : 80
         if let portText {
             guard !portText.isEmpty, portText.count <= 5, portText.unicodeScalars.allSatisfy(ConfigCharacters.isDigit),
                   let value = Int(portText), (1...65535).contains(value) else {
@@ -64,6 +60,6 @@ enum UpstreamURLParsing {
             }
             port = value
         }
-        return .success(UpstreamTarget(scheme: "http", host: host, port: port, basePath: basePath))
+        return .success(UpstreamTarget(scheme: scheme, host: host, port: port, basePath: basePath))
     }
 }

@@ -24,6 +24,11 @@ final class CurlEasyHandle {
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_TCP_NODELAY, 1)
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_TCP_KEEPALIVE, 1)
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_FOLLOWLOCATION, 0)
+        // Upstreams are http or https, nothing else libcurl could be talked into (file://, gopher://, ...).
+        _ = "http,https".withCString { jwtgate_curl_easy_setopt_pointer(raw, CURLOPT_PROTOCOLS_STR, $0) }
+        // TLS: certificate chain and host name always verified (libcurl's defaults, stated so they stay).
+        _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_SSL_VERIFYHOST, 2)
         _ = jwtgate_curl_easy_setopt_data_callback(raw, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
         _ = jwtgate_curl_easy_setopt_data_callback(raw, CURLOPT_WRITEFUNCTION, curlWriteCallback)
     }
@@ -61,6 +66,16 @@ final class CurlEasyHandle {
         set(CURLOPT_HTTPHEADER, pointer: UnsafeRawPointer(headers))
         let urlResult = request.url.withCString { jwtgate_curl_easy_setopt_pointer(h, CURLOPT_URL, $0) }
         if urlResult != CURLE_OK { return .invalidRequest(curlCode: Int(urlResult.rawValue)) }
+        if request.url.utf8.starts(with: Self.httpsPrefix.utf8) {
+            // The route's CA file, or back to libcurl's built-in bundle: a handle may have served another route.
+            let caResult: CURLcode
+            if let caFile = request.caFile ?? Self.defaultCAFile {
+                caResult = caFile.withCString { jwtgate_curl_easy_setopt_pointer(h, CURLOPT_CAINFO, $0) }
+            } else {
+                caResult = jwtgate_curl_easy_setopt_pointer(h, CURLOPT_CAINFO, nil)
+            }
+            if caResult != CURLE_OK { return .invalidRequest(curlCode: Int(caResult.rawValue)) }
+        }
 
         if method == "HEAD" {
             set(CURLOPT_NOBODY, 1)
@@ -130,6 +145,17 @@ final class CurlEasyHandle {
         let (seconds, attoseconds) = duration.components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
+
+    private static let httpsPrefix = "https://"
+
+    /// libcurl's built-in CA bundle (CURLINFO_CAINFO of a fresh handle), restored for https routes without `ca_file`.
+    private static let defaultCAFile: String? = {
+        guard let probe = curl_easy_init() else { return nil }
+        defer { curl_easy_cleanup(probe) }
+        var pointer: UnsafeMutableRawPointer?
+        guard jwtgate_curl_easy_getinfo_pointer(probe, CURLINFO_CAINFO, &pointer) == CURLE_OK, let pointer else { return nil }
+        return String(cString: pointer.assumingMemoryBound(to: CChar.self))
+    }()
 
     /// A valid pointer for an empty POSTFIELDS body (NULL would make libcurl call a read function).
     private static let emptyBody: StaticString = "-"

@@ -17,18 +17,23 @@ public struct UpstreamRequest: Sendable {
     public var body: ByteBuffer?
     /// Connect plus the whole response. Time spent paused by `UpstreamTransfer.pause()` does not count.
     public var timeout: Duration
+    /// For https URLs: a PEM file of the CAs to trust instead of the system's. The certificate and the
+    /// host name are always verified.
+    public var caFile: String?
 
     public init(
         method: String,
         url: String,
         headers: [(name: String, value: String)],
         body: ByteBuffer? = nil,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(30),
+        caFile: String? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.caFile = caFile
     }
 }
