@@ -26,6 +26,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var requestTimer: Scheduled<Void>?
     /// Monotonic time of the last request head or finished answer (idle_timeout).
     private var lastActive: UInt64 = GatewayClock.monotonicNanoseconds()
+    /// The client's address as bytes and text, worked out at the connection's first request (it
+    /// cannot change; formatting it cost an allocation and inet_ntop on every request).
+    private var peer: (bytes: [UInt8], text: String)?
 
     init(pipeline: RequestPipeline, client: UpstreamClient) {
         self.pipeline = pipeline
@@ -118,9 +121,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func dispatch(head: HTTPRequestHead, body: ByteBuffer?, startedAt: UInt64, context: ChannelHandlerContext) {
-        let peer = context.channel.remoteAddress
-        let request = GatewayRequest(head: head, body: body, peerBytes: peer.map(Self.addressBytes) ?? [],
-                                     peerText: peer?.ipAddress ?? "", startedAt: startedAt)
+        let peer = self.peer ?? {
+            let address = context.channel.remoteAddress
+            let known = (bytes: address.map(Self.addressBytes) ?? [], text: address?.ipAddress ?? "")
+            self.peer = known
+            return known
+        }()
+        let request = GatewayRequest(head: head, body: body, peerBytes: peer.bytes, peerText: peer.text, startedAt: startedAt)
         state = .waitingForPipeline(head: head, startedAt: startedAt)
         switch pipeline.handle(request, on: context.eventLoop) {
         case .done(let result):
