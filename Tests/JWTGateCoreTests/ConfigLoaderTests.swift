@@ -114,6 +114,7 @@ struct ConfigLoaderTests {
                 strip_prefix: true
                 timeout: 1500ms
                 preserve_host: yes
+                skip_auth_preflight: true
             """)
         let a = config.routes[0], b = config.routes[1]
         #expect(a.auth == .required)
@@ -128,6 +129,7 @@ struct ConfigLoaderTests {
         #expect(b.stripPrefix)
         #expect(b.timeout == .milliseconds(1500))
         #expect(b.preserveHost)
+        #expect(b.skipAuthPreflight && !a.skipAuthPreflight)
     }
 
     @Test("https upstreams: port 443 by default, ca_file relative to routes.yaml")

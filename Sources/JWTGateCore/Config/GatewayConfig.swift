@@ -234,6 +234,9 @@ public struct RouteConfig: Sendable, Equatable {
     public var preserveHost: Bool = false
     /// PEM file of the certificate authorities trusted for this route's https upstreams; nil: the system's.
     public var caFile: String?
+    /// Forward CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) without
+    /// authentication: browsers never send credentials on them. Off: they get 401 as DRF answers them.
+    public var skipAuthPreflight: Bool = false
     /// 1-based line in the routes file (for messages), 0 when built in code.
     public var line: Int = 0
     public init(path: String, upstreams: [UpstreamTarget]) { self.path = path; self.upstreams = upstreams }

@@ -1,7 +1,8 @@
 import Foundation
 
 extension ConfigLoader {
-    static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host", "ca_file"]
+    static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host", "ca_file",
+                            "skip_auth_preflight"]
 
     /// Reads routes.yaml. `key`/`line` name the gateway key that pointed here. Nil after issues.
     static func loadRoutesFile(_ file: String, namedBy key: String, at line: Int?,
@@ -108,7 +109,8 @@ extension ConfigLoader {
         } else if !reader.isMissing(entries["methods"]) {
             failed = true
         }
-        for (key, keyPath) in [("strip_prefix", \RouteConfig.stripPrefix), ("preserve_host", \.preserveHost)] {
+        for (key, keyPath) in [("strip_prefix", \RouteConfig.stripPrefix), ("preserve_host", \.preserveHost),
+                               ("skip_auth_preflight", \.skipAuthPreflight)] {
             if let value = reader.bool(entries[key]) {
                 route[keyPath: keyPath] = value
             } else if !reader.isMissing(entries[key]) {

@@ -9,7 +9,7 @@ extension RequestPipeline {
                      on eventLoop: any EventLoop) -> PipelineStep {
         let route = match.route
         let target = metrics.series(forRoute: match.route.config.path)
-        if route.config.auth == .none {
+        if route.config.auth == .none || (route.config.skipAuthPreflight && Self.isCORSPreflight(request.head)) {
             return .done(plan(match, query: query, request: request, user: nil, runtime: runtime))
         }
         let headers = request.head.headers
@@ -37,6 +37,12 @@ extension RequestPipeline {
             }
             return .done(finish(outcome, match: match, query: query, request: request, runtime: runtime))
         }
+    }
+
+    /// A browser's CORS preflight: OPTIONS with `Origin` and `Access-Control-Request-Method` (Fetch standard).
+    static func isCORSPreflight(_ head: HTTPRequestHead) -> Bool {
+        head.method == .OPTIONS && head.headers.contains(name: "origin")
+            && head.headers.contains(name: "access-control-request-method")
     }
 
     private func finish(_ outcome: RequestAuthenticator.Outcome, match: RouteMatch, query: String?,
