@@ -2,8 +2,9 @@
 /// with the SQL built from it and the mapping of a result row to a `UserRecord`. The PostgreSQL
 /// counterpart of `SQLiteUserTable`: columns by name, custom user models, integer or UUID primary keys,
 /// no email or `is_active` column where the model has none.
-struct PostgresUserTable: Sendable {
+struct PostgresUserTable: UserTableRows {
     let target: String
+    var database: String { "PostgreSQL database \(target)" }
     let table: SQLIdentifier
     let primaryKey: SQLIdentifier
     /// The primary key's `data_type` (`integer`, `bigint`, `uuid`, …).

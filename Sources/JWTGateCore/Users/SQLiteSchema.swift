@@ -3,8 +3,9 @@
 ///
 /// Columns are selected by name: a table built by Django's migrations does not have the column order of a
 /// fresh `CREATE TABLE` (`first_name` ends up last in `auth_user`; a custom model's `id` need not be first).
-struct SQLiteUserTable: Sendable {
+struct SQLiteUserTable: UserTableRows {
     let path: String
+    var database: String { "SQLite database \(path)" }
     let table: SQLIdentifier
     let primaryKey: SQLIdentifier
     let username: SQLIdentifier

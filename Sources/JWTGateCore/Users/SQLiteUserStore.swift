@@ -60,14 +60,7 @@ public final class SQLiteUserStore: UserStore {
         guard username.utf8.count <= 65_536 else { return nil }
         let schema = self.schema
         return try pool.withConnection { connection throws(UserStoreError) in
-            let rows = try connection.query(schema.lookupSQL, [.text(username)], maxRows: 2)
-            guard rows.count <= 1 else {
-                throw UserStoreError(
-                    "users: more than one row of table \(schema.table.quoted) in SQLite database \(schema.path) has "
-                        + "this \(schema.username.quoted); users.username_field must name a unique column "
-                        + "(Django's USERNAME_FIELD)")
-            }
-            return try rows.first.map { row throws(UserStoreError) in try schema.record(from: row) }
+            try schema.user(from: try connection.query(schema.lookupSQL, [.text(username)], maxRows: 2))
         }
     }
 

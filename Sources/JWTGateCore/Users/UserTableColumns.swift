@@ -74,3 +74,25 @@ struct UserTableColumns {
                 + "(its columns: \(names.joined(separator: ", "))); \(fix)")
     }
 }
+
+/// A user table as a SQL backend reads it: how errors name it, and how one result row becomes a record.
+protocol UserTableRows: Sendable {
+    associatedtype Row
+    var table: SQLIdentifier { get }
+    var username: SQLIdentifier { get }
+    /// `SQLite database /path` or `PostgreSQL database postgres://user@host/db`.
+    var database: String { get }
+    func record(from row: Row) throws(UserStoreError) -> UserRecord
+}
+
+extension UserTableRows {
+    /// The user a lookup found: none, or exactly one — two rows mean the configured column is not unique.
+    func user(from rows: [Row]) throws(UserStoreError) -> UserRecord? {
+        guard rows.count <= 1 else {
+            throw UserStoreError(
+                "users: more than one row of table \(table.quoted) in \(database) has this \(username.quoted); "
+                    + "users.username_field must name a unique column (Django's USERNAME_FIELD)")
+        }
+        return try rows.first.map { row throws(UserStoreError) in try record(from: row) }
+    }
+}
