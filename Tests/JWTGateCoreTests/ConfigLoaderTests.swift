@@ -132,6 +132,19 @@ struct ConfigLoaderTests {
         #expect(b.skipAuthPreflight && !a.skipAuthPreflight)
     }
 
+    @Test("upstream connection limits are read, and a per-host limit above the total is refused")
+    func upstreamConnectionLimits() throws {
+        let fixture = try ConfigFixture()
+        let gateway = ConfigFixture.gateway("server:\n  upstream_max_connections: 64\n  upstream_max_connections_per_host: 8")
+        let config = try fixture.load(gateway: gateway)
+        #expect(config.server.upstreamMaxConnections == 64)
+        #expect(config.server.upstreamMaxConnectionsPerHost == 8)
+        let defaults = try fixture.load(gateway: ConfigFixture.gateway())
+        #expect(defaults.server.upstreamMaxConnections == 1024 && defaults.server.upstreamMaxConnectionsPerHost == 256)
+        let inverted = ConfigFixture.gateway("server:\n  upstream_max_connections: 4\n  upstream_max_connections_per_host: 8")
+        #expect(throws: ConfigError.self) { _ = try fixture.load(gateway: inverted) }
+    }
+
     @Test("https upstreams: port 443 by default, ca_file relative to routes.yaml")
     func httpsRoutes() throws {
         let fixture = try ConfigFixture()

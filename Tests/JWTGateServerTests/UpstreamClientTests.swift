@@ -425,6 +425,30 @@ struct UpstreamClientTests {
         try await server.stop()
     }
 
+    @Test("the per-host connection limit queues transfers instead of opening more connections", arguments: [1, 8])
+    func perHostLimit(limit: Int) async throws {
+        let server = try await TestUpstreamServer.start(group: Self.group) { _ in Self.ok(ByteBuffer(string: "pong")) }
+        let client = try Self.makeClient(maxPerHost: limit)
+        defer { client.shutdown() }
+        let loop = Self.group.any()
+        // Eight transfers started in the same event-loop tick: none can find an idle connection to reuse.
+        let responses = try await loop.flatSubmit { () -> EventLoopFuture<[Collected]> in
+            let futures = (0..<8).map { _ -> EventLoopFuture<Collected> in
+                let handler = CollectingHandler(promise: loop.makePromise())
+                handler.transfer = client.execute(Self.request("GET", server), on: loop, handler: handler)
+                return handler.promise.futureResult
+            }
+            return EventLoopFuture.whenAllSucceed(futures, on: loop)
+        }.get()
+        #expect(responses.allSatisfy { $0.body == ByteBuffer(string: "pong") })
+        if limit == 1 {
+            #expect(server.acceptedConnections == 1)
+        } else {
+            #expect(server.acceptedConnections > 1, "without a tight limit the burst opens several connections")
+        }
+        try await server.stop()
+    }
+
     @Test("two hundred sequential requests reuse one connection")
     func connectionReuse() async throws {
         let server = try await TestUpstreamServer.start(group: Self.group) { _ in Self.ok(ByteBuffer(string: "pong")) }

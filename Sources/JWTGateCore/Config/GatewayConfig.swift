@@ -98,6 +98,10 @@ public struct ServerConfig: Sendable {
     /// sending new connections; then in-flight requests get up to `shutdownTimeout` to finish.
     public var drainGrace: Duration = .seconds(5)
     public var shutdownTimeout: Duration = .seconds(30)
+    /// Open upstream connections in all (also the size of the keep-alive pool); more requests wait in line.
+    public var upstreamMaxConnections: Int = 1024
+    /// Open connections to one upstream host:port; protects a small upstream from a burst.
+    public var upstreamMaxConnectionsPerHost: Int = 256
     public init() {}
 }
 

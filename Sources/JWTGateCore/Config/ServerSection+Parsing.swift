@@ -23,6 +23,18 @@ extension ConfigLoader {
         if let pending = reader.int(entries["max_pending_password_checks"], in: 1...1_000_000) {
             config.maxPendingPasswordChecks = pending
         }
+        if let total = reader.int(entries["upstream_max_connections"], in: 1...100_000) {
+            config.upstreamMaxConnections = total
+        }
+        if let perHost = reader.int(entries["upstream_max_connections_per_host"], in: 1...100_000) {
+            config.upstreamMaxConnectionsPerHost = perHost
+        }
+        if config.upstreamMaxConnectionsPerHost > config.upstreamMaxConnections,
+           let entry = entries["upstream_max_connections_per_host"] ?? entries["upstream_max_connections"] {
+            reader.issue(entry, "allows \(config.upstreamMaxConnectionsPerHost) connections per upstream host but "
+                             + "\(config.upstreamMaxConnections) in all",
+                         fix: "make server.upstream_max_connections_per_host at most server.upstream_max_connections")
+        }
         if let proxies = parseTrustedProxies(entries["trusted_proxies"], reader) { config.trustedProxies = proxies }
         return config
     }

@@ -25,7 +25,8 @@ public final class RunningGateway: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: server.eventLoopThreads > 0 ? server.eventLoopThreads : System.coreCount)
         let threadPool = NIOThreadPool(numberOfThreads: server.blockingThreads > 0 ? server.blockingThreads : System.coreCount)
         threadPool.start()
-        let client = UpstreamClient(logger: logger)
+        let client = UpstreamClient(maxConnectionsPerHost: server.upstreamMaxConnectionsPerHost,
+                                    maxTotalConnections: server.upstreamMaxConnections, logger: logger)
         do {
             try client.start()
             let metrics = GatewayMetrics()
