@@ -207,23 +207,26 @@ public enum RouteAuthMode: String, Sendable, CaseIterable {
     case none, optional, required
 }
 
-/// One upstream base URL of a route: `http(s)://host:port[/base/path]`.
+/// One upstream base URL of a route: `http(s)://host:port[/base/path]`. Immutable: the `Host` value and
+/// the origin every forwarded URL starts with are worked out once, at config load, not per request.
 public struct UpstreamTarget: Sendable, Equatable, CustomStringConvertible {
-    public var scheme: String
-    public var host: String
-    public var port: Int
+    public let scheme: String
+    public let host: String
+    public let port: Int
     /// Path prefix on the upstream without a trailing slash ("" for none).
-    public var basePath: String
+    public let basePath: String
+    /// `Host` header value for this upstream (port omitted when it is the scheme's default).
+    public let hostHeader: String
+    /// `scheme://host[:port]`, what the upstream URL of a request starts with.
+    public let origin: String
+
     public init(scheme: String, host: String, port: Int, basePath: String) {
         self.scheme = scheme; self.host = host; self.port = port; self.basePath = basePath
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        self.hostHeader = port == (scheme == "https" ? 443 : 80) ? bracketed : "\(bracketed):\(port)"
+        self.origin = "\(scheme)://\(hostHeader)"
     }
-    /// `Host` header value for this upstream (port omitted when it is the scheme's default).
-    public var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        let defaultPort = scheme == "https" ? 443 : 80
-        return port == defaultPort ? h : "\(h):\(port)"
-    }
-    public var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
+    public var description: String { origin + basePath }
 }
 
 public struct RouteConfig: Sendable, Equatable {

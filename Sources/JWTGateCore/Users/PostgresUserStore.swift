@@ -36,9 +36,6 @@ public final class PostgresUserStore: UserStore {
 
     public var isInMemory: Bool { false }
 
-    /// The server as messages name it (no password).
-    public var target: String { schema.target }
-
     public func user(named username: String) throws(UserStoreError) -> UserRecord? {
         // PostgreSQL text cannot hold NUL, and libpq would cut the parameter there ("alice\0x" would
         // look up "alice"): no such user can exist.

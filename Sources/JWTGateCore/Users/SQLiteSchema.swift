@@ -5,21 +5,10 @@
 /// fresh `CREATE TABLE` (`first_name` ends up last in `auth_user`; a custom model's `id` need not be first).
 struct SQLiteUserTable: UserTableRows {
     let path: String
-    var database: String { "SQLite database \(path)" }
-    let table: SQLIdentifier
-    let primaryKey: SQLIdentifier
-    let username: SQLIdentifier
-    let password: SQLIdentifier
-    /// nil: the table has no such column, users get no email (and tokens no `email` claim).
-    let email: SQLIdentifier?
-    /// nil: the table has no `is_active` column, every user is active (Django's `AbstractBaseUser`).
-    let isActive: SQLIdentifier?
-    /// Orders `samplePasswordHash()` by the most recently joined user when the column exists.
-    let dateJoined: SQLIdentifier?
-    /// Extra columns, keyed in `UserRecord.fields` by the name the configuration used.
-    let extraFields: [(key: String, column: SQLIdentifier)]
-
-    /// pk, username, password, then email, is_active and the extra fields when present.
+    let layout: UserTableLayout
+    var database: String { Self.database(path) }
+    static func database(_ path: String) -> String { "SQLite database \(path)" }
+    /// The layout's columns by the username (`?1`).
     let lookupSQL: String
     let reachabilitySQL: String
     let sampleHashSQL: String
@@ -38,16 +27,14 @@ struct SQLiteUserTable: UserTableRows {
         let columns = rows.map { row in
             Column(name: row[0].text ?? "", isPrimaryKey: (row[1].integer ?? 0) > 0)
         }
-        let database = "SQLite database \(path)"
+        let database = Self.database(path)
         guard !columns.isEmpty else {
             throw UserTableColumns.tableNotFound(table, in: database, hint: try userTables(connection))
         }
-        let found = try UserTableColumns(names: columns.map(\.name), table: table, database: database).resolve(
+        let layout = try UserTableColumns(names: columns.map(\.name), table: table, database: database).resolve(
             usernameField: usernameField, emailField: emailField, extraFields: extraFields,
             primaryKeys: columns.filter(\.isPrimaryKey).map(\.name))
-        return SQLiteUserTable(
-            path: path, table: table, primaryKey: found.primaryKey, username: found.username, password: found.password,
-            email: found.email, isActive: found.isActive, dateJoined: found.dateJoined, extraFields: found.extraFields)
+        return SQLiteUserTable(path: path, layout: layout)
     }
 
     /// Tables whose name mentions "user", to point at the right one in the error.
@@ -57,52 +44,23 @@ struct SQLiteUserTable: UserTableRows {
         ).compactMap { $0.first?.text }
     }
 
-    private init(
-        path: String, table: SQLIdentifier, primaryKey: SQLIdentifier, username: SQLIdentifier,
-        password: SQLIdentifier, email: SQLIdentifier?, isActive: SQLIdentifier?, dateJoined: SQLIdentifier?,
-        extraFields: [(key: String, column: SQLIdentifier)]
-    ) {
+    private init(path: String, layout: UserTableLayout) {
         self.path = path
-        self.table = table
-        self.primaryKey = primaryKey
-        self.username = username
-        self.password = password
-        self.email = email
-        self.isActive = isActive
-        self.dateJoined = dateJoined
-        self.extraFields = extraFields
-
-        let selected = [primaryKey, username, password] + [email, isActive].compactMap { $0 } + extraFields.map(\.column)
-        let columnList = selected.map(\.quoted).joined(separator: ", ")
+        self.layout = layout
+        let table = layout.table.quoted, password = layout.password.quoted
         // `=` compares with the column's collation, exactly as Django's `get_by_natural_key` query does:
         // BINARY (case-sensitive) for every column Django creates.
-        lookupSQL = "SELECT \(columnList) FROM \(table.quoted) WHERE \(username.quoted) = ?1 LIMIT 2"
-        reachabilitySQL = "SELECT \(columnList) FROM \(table.quoted) LIMIT 1"
-        var conditions = ["substr(\(password.quoted), 1, 1) <> '!'", "\(password.quoted) <> ''"]
-        if let isActive { conditions.append("\(isActive.quoted) <> 0") }
-        let order = ([dateJoined].compactMap { $0 } + [primaryKey]).map { "\($0.quoted) DESC" }
-        sampleHashSQL = "SELECT \(password.quoted) FROM \(table.quoted) WHERE \(conditions.joined(separator: " AND ")) "
-            + "ORDER BY \(order.joined(separator: ", ")) LIMIT 1"
+        lookupSQL = "SELECT \(layout.selectList()) FROM \(table) WHERE \(layout.username.quoted) = ?1 LIMIT 2"
+        reachabilitySQL = "SELECT \(layout.selectList()) FROM \(table) LIMIT 1"
+        var conditions = ["substr(\(password), 1, 1) <> '!'", "\(password) <> ''"]
+        if let isActive = layout.isActive { conditions.append("\(isActive.quoted) <> 0") }
+        sampleHashSQL = "SELECT \(password) FROM \(table) WHERE \(conditions.joined(separator: " AND ")) "
+            + "ORDER BY \(layout.newestFirst) LIMIT 1"
     }
 
     /// Maps a row of `lookupSQL` as Django would load the model instance.
     func record(from row: [SQLiteValue]) throws(UserStoreError) -> UserRecord {
-        var index = 3
-        func next() -> SQLiteValue {
-            defer { index += 1 }
-            return row[index]
-        }
-        let id = try recordID(row[0])
-        // NOT NULL in every Django user table; a NULL email (custom nullable field) is given as "".
-        let email = self.email.map { _ in next().text ?? "" }
-        let isActive = self.isActive.map { _ in next().isTruthy } ?? true
-        var fields: [String: String] = [:]
-        for (key, _) in extraFields {
-            if let value = next().text { fields[key] = value }
-        }
-        return UserRecord(
-            id: id, username: row[1].text ?? "", email: email, passwordHash: row[2].text ?? "", isActive: isActive,
-            fields: fields)
+        layout.record(id: try recordID(row[0]), text: { row[$0].text }, isTrue: { row[$0].isTruthy })
     }
 
     /// Integer storage → `.integer`; text holding a UUID (Django's `char(32)` hex in SQLite, or already
@@ -118,10 +76,7 @@ struct SQLiteUserTable: UserTableRows {
         default:
             break
         }
-        throw UserStoreError(
-            "users: a user in table \(table.quoted) of SQLite database \(path) has a primary key "
-                + "\(primaryKey.quoted) that is neither an integer nor a UUID; jwtgate supports integer and UUID "
-                + "primary keys only")
+        throw unsupportedPrimaryKey()
     }
 
     /// Accepts what Python's `uuid.UUID(hex)` does for Django values: 32 hex digits, any case, hyphens

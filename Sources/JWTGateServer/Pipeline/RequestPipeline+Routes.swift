@@ -94,7 +94,7 @@ extension RequestPipeline {
         for (name, value) in request.head.headers { clientHeaders.append((name, value)) }
         let headers = UpstreamRequestHeaders.build(clientHeaders: clientHeaders, context: context, route: route,
                                                    upstream: upstream, trustedProxies: runtime.config.server.trustedProxies)
-        let url = "\(upstream.scheme)://\(upstream.hostHeader)" + match.upstreamRequestTarget(for: upstream, query: query)
+        let url = upstream.origin + match.upstreamRequestTarget(for: upstream, query: query)
         let upstreamRequest = UpstreamRequest(method: method, url: url, headers: headers, body: request.body,
                                               timeout: route.config.timeout, caFile: route.config.caFile)
         return .forward(ForwardPlan(request: upstreamRequest, target: target,
@@ -113,7 +113,7 @@ extension RequestPipeline {
         var next = plan
         next.attempts += 1
         next.upstream = upstream
-        next.request.url = "\(upstream.scheme)://\(upstream.hostHeader)" + plan.match.upstreamRequestTarget(for: upstream, query: plan.query)
+        next.request.url = upstream.origin + plan.match.upstreamRequestTarget(for: upstream, query: plan.query)
         if !plan.match.route.config.preserveHost,
            let host = next.request.headers.firstIndex(where: { $0.name.lowercased() == "host" }) {
             next.request.headers[host].value = upstream.hostHeader

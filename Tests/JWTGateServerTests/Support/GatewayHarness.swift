@@ -1,5 +1,6 @@
 import JWTGateCore
 import JWTGateServer
+import Testing
 import Logging
 import NIOCore
 import NIOPosix
@@ -104,3 +105,19 @@ extension TestUpstreamServer.Reply {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension GatewayHarness {
+    /// For the database backends, whose fixtures hold alice (id 1, password `alice-secret-1`): she logs in
+    /// through the obtain endpoint and a proxied request carries her identity. Returns her token.
+    static func expectAliceLogsInAndIsForwarded(_ client: RawHTTPClient, _ upstream: TestUpstreamServer) throws -> String {
+        let obtained = try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                          body: Array(#"{"username":"alice","password":"alice-secret-1"}"#.utf8))
+        #expect(obtained.status == 200, "\(obtained.text)")
+        let token = try #require(try PythonJSON.parse(obtained.body).objectValue?["token"]?.stringValue)
+        let proxied = try client.request("GET", "/api/orders", headers: [("Authorization", "JWT \(token)")])
+        #expect(proxied.status == 200)
+        #expect(upstream.requests.last?.values("X-Auth-Username") == ["alice"])
+        #expect(upstream.requests.last?.values("X-Auth-User-Id") == ["1"])
+        return token
+    }
+}
