@@ -14,7 +14,7 @@ public enum DjangoCookies {
                 key = ""
                 value = chunk
             }
-            if trimmed(key) == name { found = unquote(trimmed(value)) }
+            if trimmed(key).isExactly(name) { found = unquote(trimmed(value)) }
         }
         return found
     }

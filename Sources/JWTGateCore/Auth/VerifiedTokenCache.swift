@@ -5,8 +5,10 @@ import Synchronization
 /// those run again on every use (Oathkeeper GHSA-qvp4-rpmr-xwrr skipped them after caching).
 /// A signature check depends only on the token and the configured key, so a hit is exactly as
 /// trustworthy as a fresh verification. Not used with per-user secrets, whose rotation must revoke.
+/// Keyed by exact code points: under Swift's String equality a token with U+212A (Kelvin sign) for a
+/// `K` would hit the entry of the real token, though PyJWT rejects it.
 public final class VerifiedTokenCache: Sendable {
-    private let entries = Mutex<[String: JSONObject]>([:])
+    private let entries = Mutex<[CodePointString: JSONObject]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 4096) {
@@ -33,14 +35,14 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     public func payload(for token: String) -> JSONObject? {
-        entries.withLock { $0[token] }
+        entries.withLock { $0[CodePointString(token)] }
     }
 
     public func store(_ payload: JSONObject, for token: String) {
         entries.withLock { entries in
             // Wholesale eviction keeps the structure trivial; a full cache refills within one burst.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = payload
+            entries[CodePointString(token)] = payload
         }
     }
 }

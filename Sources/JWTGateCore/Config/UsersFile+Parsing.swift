@@ -29,7 +29,7 @@ extension ConfigLoader {
         var users: [UserRecord] = []
         var failed = false
         var idLines: [String: (index: Int, line: Int?)] = [:]
-        var usernameLines: [String: (index: Int, line: Int?)] = [:]
+        var usernameLines: [CodePointString: (index: Int, line: Int?)] = [:]  // exact: NFC and NFD are two Django users
         for (index, item) in items.enumerated() {
             guard let user = parseUser(item, reader) else { failed = true; continue }
             if let first = idLines[user.id.description] {
@@ -40,14 +40,14 @@ extension ConfigLoader {
             } else {
                 idLines[user.id.description] = (index, YAMLNodeReader.valueLine(of: "id", in: item))
             }
-            if let first = usernameLines[user.username] {
+            if let first = usernameLines[CodePointString(user.username)] {
                 reader.issue(key: "\(item.path).username", line: YAMLNodeReader.valueLine(of: "username", in: item) ?? item.line,
                              "username \(YAMLNodeReader.quote(user.username)) is already used by "
                                  + "users[\(first.index)] (line \(first.line ?? 0))",
                              fix: "usernames are unique (as Django's USERNAME_FIELD); rename or remove one")
                 failed = true
             } else {
-                usernameLines[user.username] = (index, YAMLNodeReader.valueLine(of: "username", in: item))
+                usernameLines[CodePointString(user.username)] = (index, YAMLNodeReader.valueLine(of: "username", in: item))
             }
             users.append(user)
         }

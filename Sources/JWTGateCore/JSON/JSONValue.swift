@@ -23,7 +23,7 @@ public struct JSONObject: Sendable, Equatable {
     public private(set) var members: [(key: String, value: JSONValue)]
     /// Key → position, kept once an object grows past a few members, so a hostile body with many
     /// keys costs O(n) to build rather than O(n²).
-    private var index: [String: Int]?
+    private var index: [CodePointString: Int]?
     private static let indexThreshold = 16
 
     public init() { members = [] }
@@ -38,8 +38,9 @@ public struct JSONObject: Sendable, Equatable {
     public var keys: [String] { members.map(\.key) }
 
     private func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return members.firstIndex { $0.key == key }
+        // Python dict keys are equal when their code points are: exact, not canonical, equality.
+        if let index { return index[CodePointString(key)] }
+        return members.firstIndex { $0.key.isExactly(key) }
     }
 
     /// Setting an existing key replaces its value in place (keeps the position); a new key is appended.
@@ -57,7 +58,7 @@ public struct JSONObject: Sendable, Equatable {
             } else if let newValue {
                 members.append((key, newValue))
                 if index != nil {
-                    index![key] = members.count - 1
+                    index![CodePointString(key)] = members.count - 1
                 } else if members.count > Self.indexThreshold {
                     rebuildIndex()
                 }
@@ -66,15 +67,15 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     private mutating func rebuildIndex() {
-        var map: [String: Int] = [:]
+        var map: [CodePointString: Int] = [:]
         map.reserveCapacity(members.count)
-        for (i, member) in members.enumerated() { map[member.key] = i }
+        for (i, member) in members.enumerated() { map[CodePointString(member.key)] = i }
         index = map
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key.isExactly($1.key) && $0.value == $1.value }
     }
 }
 

@@ -19,7 +19,7 @@ public enum DRFInput {
                 return .failure(.nonFieldErrors(["Invalid data. Expected a dictionary, but got \(pythonTypeName(value))."]))
             }
         case .success(.form(let values)):
-            lookup = { name in values.last(where: { $0.name == name })?.value }
+            lookup = { name in values.last(where: { $0.name.isExactly(name) })?.value }
         }
 
         var cleaned: [String] = []

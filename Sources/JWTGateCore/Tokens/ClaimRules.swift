@@ -44,7 +44,7 @@ public struct ClaimRules: Sendable {
         }
         if let issuer {
             guard let claim = payload["iss"] else { throw .invalid("Token is missing the \"iss\" claim") }
-            guard case .string(let value) = claim, value == issuer else { throw .invalid("Invalid issuer") }
+            guard case .string(let value) = claim, value.isExactly(issuer) else { throw .invalid("Invalid issuer") }
         }
         try validateAudience(payload["aud"])
     }
@@ -70,6 +70,7 @@ public struct ClaimRules: Sendable {
         case .surrogateString: claimed = []
         default: throw .invalid("Invalid claim format in token")
         }
-        guard audience.contains(where: claimed.contains) else { throw .invalid("Invalid audience") }
+        // PyJWT's `in` compares code points; Swift's `==` would also accept canonically equivalent spellings.
+        guard audience.contains(where: { wanted in claimed.contains { $0.isExactly(wanted) } }) else { throw .invalid("Invalid audience") }
     }
 }

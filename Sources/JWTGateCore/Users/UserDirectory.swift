@@ -11,7 +11,8 @@ public enum UserLookup: Sendable {
 
 /// The user store behind a short-lived cache (`users.cache_ttl`): the library reads the user row on
 /// every request, so deactivation takes effect immediately; the cache bounds that delay to the TTL
-/// while keeping blocking reads off the hot path. In-memory stores are never cached.
+/// while keeping blocking reads off the hot path. In-memory stores are never cached. Keys are exact
+/// code points: a cached NFC spelling must not answer for the NFD one, which the database would not find.
 public final class UserDirectory: Sendable {
     private struct Entry {
         let user: UserRecord?
@@ -20,7 +21,7 @@ public final class UserDirectory: Sendable {
 
     public let store: any UserStore
     private let ttlNanoseconds: UInt64
-    private let cache = Mutex<[String: Entry]>([:])
+    private let cache = Mutex<[CodePointString: Entry]>([:])
     private static let maxEntries = 100_000
 
     public init(store: any UserStore, ttl: Duration) {
@@ -36,7 +37,8 @@ public final class UserDirectory: Sendable {
             if !store.isInMemory && !mayBlock { return .wouldBlock }
             return read(username)
         }
-        if let entry = cache.withLock({ $0[username] }), entry.expires > now {
+        let key = CodePointString(username)
+        if let entry = cache.withLock({ $0[key] }), entry.expires > now {
             return entry.user.map(UserLookup.found) ?? .notFound
         }
         guard mayBlock else { return .wouldBlock }
@@ -49,7 +51,7 @@ public final class UserDirectory: Sendable {
         }
         cache.withLock { entries in
             if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
-            entries[username] = Entry(user: user, expires: now &+ ttlNanoseconds)
+            entries[key] = Entry(user: user, expires: now &+ ttlNanoseconds)
         }
         return result
     }
