@@ -40,6 +40,8 @@ public struct ThrottleConfig: Sendable, Equatable {
     public var obtainPerIP: ThrottleRate?
     /// Obtain requests per submitted username, whoever sends them.
     public var obtainPerUsername: ThrottleRate?
+    /// Keys each throttle tracks at most (least recently used evicted beyond): its memory bound.
+    public var maxKeys: Int = 100_000
     public init() {}
 }
 
@@ -83,6 +85,12 @@ public struct CIDRBlock: Sendable, Equatable, CustomStringConvertible {
 public struct ServerConfig: Sendable {
     public var listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 8080)]
     public var maxBodyBytes: Int = 10_485_760
+    /// Bodies of the token views (obtain, verify, refresh) above this: 413. Django's
+    /// DATA_UPLOAD_MAX_MEMORY_SIZE; the views need a few hundred bytes.
+    public var maxTokenBodyBytes: Int = 2_621_440
+    /// A submitted username or password longer than this (UTF-8 bytes) cannot log in: it is refused
+    /// before any user lookup, throttle table or password hasher sees it (Django 1.6's 4096 limit).
+    public var maxCredentialBytes: Int = 4096
     public var maxHeaderBytes: Int = 16_384
     public var requestTimeout: Duration = .seconds(60)
     /// How long an idle keep-alive client connection is kept open.

@@ -1,7 +1,8 @@
 /// The keys `gateway.yaml` knows, section by section; unknown keys are errors with a suggestion.
 enum GatewayKeys {
     static let topLevel = ["server", "jwt", "endpoints", "users", "logging", "throttle", "routes"]
-    static let server = ["listen", "max_body_bytes", "max_header_bytes", "request_timeout", "idle_timeout",
+    static let server = ["listen", "max_body_bytes", "max_token_body_bytes", "max_credential_bytes",
+                         "max_header_bytes", "request_timeout", "idle_timeout",
                          "trusted_proxies", "event_loop_threads", "blocking_threads",
                          "max_pending_password_checks", "drain_grace", "shutdown_timeout",
                          "upstream_max_connections", "upstream_max_connections_per_host"]
@@ -12,7 +13,7 @@ enum GatewayKeys {
     static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics", "metrics_allow"]
     static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]
     static let logging = ["level", "format", "access_log"]
-    static let throttle = ["obtain_per_ip", "obtain_per_username"]
+    static let throttle = ["obtain_per_ip", "obtain_per_username", "max_keys"]
 
     /// Every section key by its full path, to point a key written in the wrong section to the right one.
     static func elsewhere(except section: String) -> [String: String] {
@@ -97,6 +98,9 @@ extension ConfigLoader {
         }
         config.obtainPerIP = rate("obtain_per_ip")
         config.obtainPerUsername = rate("obtain_per_username")
+        if let keys = reader.int(entries["max_keys"], in: 1...10_000_000, meaning: " (keys tracked per throttle)") {
+            config.maxKeys = keys
+        }
         return config
     }
 

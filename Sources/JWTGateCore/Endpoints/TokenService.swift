@@ -24,13 +24,16 @@ public final class TokenService: Sendable {
     private let refreshWindow: Int64
     private let timingEqualiserHash: String
     private let checker: TokenChecker
+    /// Longest username or password (UTF-8 bytes) that may reach a user lookup or a hasher.
+    public let maxCredentialBytes: Int
 
     /// Costs about what one real check costs when no user hash can be sampled (Django 6.1's default).
     static let defaultEqualiserHash =
         "pbkdf2_sha256$1500000$jwtgateTimingEqualiser$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
     public init(config: JWTConfig, codec: JWTCodec, directory: UserDirectory, usernameField: String,
-                cache: VerifiedTokenCache? = nil) {
+                cache: VerifiedTokenCache? = nil, maxCredentialBytes: Int = 4096) {
+        self.maxCredentialBytes = maxCredentialBytes
         checker = TokenChecker(codec: codec, userSecretField: config.userSecretField, cache: cache)
         self.codec = codec
         self.usernameField = usernameField
@@ -56,9 +59,20 @@ public final class TokenService: Sendable {
 
     // MARK: obtain
 
+    /// True when the username or the password is longer than `server.max_credential_bytes`: no such
+    /// credentials can log in (Django's username column holds 150 characters; Django 1.6 capped
+    /// passwords at 4096), so they are refused before a throttle table, a user lookup or a hasher
+    /// sees megabytes of them (deliberate difference: the library would hash a 2 MB password).
+    public func credentialsTooLong(username: String, password: String) -> Bool {
+        username.utf8.count > maxCredentialBytes || password.utf8.count > maxCredentialBytes
+    }
+
     /// Django's ModelBackend: unknown users still cost one hash; inactive users and wrong passwords
     /// get the same answer. Never writes to the store (difference 6).
     public func obtain(username: String, password: String, now: Int64) -> Result<IssuedToken, TokenViewFailure> {
+        if credentialsTooLong(username: username, password: password) {
+            return .failure(.nonField(AuthenticationMessages.unableToLogIn))
+        }
         let user: UserRecord
         switch directory.read(username) {
         case .found(let found):

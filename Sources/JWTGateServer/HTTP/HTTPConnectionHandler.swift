@@ -24,6 +24,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     var state: State = .idle
     var context: ChannelHandlerContext?
     private var requestTimer: Scheduled<Void>?
+    /// The body cap of the request being received: `max_body_bytes`, or the token views' smaller one.
+    private var bodyLimit = 0
     /// Monotonic time of the last request head or finished answer (idle_timeout).
     private var lastActive: UInt64 = GatewayClock.monotonicNanoseconds()
     /// The client's address as bytes and text, worked out at the connection's first request (it
@@ -56,7 +58,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .body(var chunk):
             guard case .receiving(let head, var body, let startedAt) = state else { return }
             let total = (body?.readableBytes ?? 0) + chunk.readableBytes
-            guard total <= pipeline.runtime.config.server.maxBodyBytes else {
+            guard total <= bodyLimit else {
                 reject(DRFAnswers.payloadTooLarge, head: head, startedAt: startedAt, context: context)
                 return
             }
@@ -86,7 +88,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             reject(DRFAnswers.headersTooLarge, head: head, startedAt: startedAt, context: context)
             return
         }
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limits.maxBodyBytes {
+        // Only a request that announces a body pays for working out which cap applies.
+        let announcesBody = head.headers.contains(name: "content-length") || head.headers.contains(name: "transfer-encoding")
+        bodyLimit = announcesBody ? pipeline.runtime.bodyLimit(forTarget: head.uri) : limits.maxBodyBytes
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > bodyLimit {
             reject(DRFAnswers.payloadTooLarge, head: head, startedAt: startedAt, context: context)
             return
         }

@@ -87,6 +87,9 @@ final class RequestPipeline: Sendable {
         case .success(let values): fields = values
         case .failure(let error): return .done(.answer(runtime.answers.inputError(error), target))
         }
+        if view == .obtain, runtime.tokens.credentialsTooLong(username: fields[0], password: fields[1]) {
+            return .done(.answer(runtime.answers.tokenViewFailed(.nonField(AuthenticationMessages.unableToLogIn)), target))
+        }
         if view == .obtain, let throttle = runtime.obtainPerUsername,
            let wait = throttle.check(fields[0], now: GatewayClock.monotonicSeconds()) {
             return .done(.answer(DRFAnswers.throttled(wait: wait), target))

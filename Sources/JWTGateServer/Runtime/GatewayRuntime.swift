@@ -54,15 +54,17 @@ public final class GatewayRuntime: Sendable {
         let usernameField: String
         if case .file = config.users.backend { usernameField = "username" } else { usernameField = config.users.usernameField }
         let cache = VerifiedTokenCache()
-        tokens = TokenService(config: config.jwt, codec: codec, directory: directory, usernameField: usernameField, cache: cache)
+        tokens = TokenService(config: config.jwt, codec: codec, directory: directory, usernameField: usernameField, cache: cache,
+                              maxCredentialBytes: config.server.maxCredentialBytes)
         authenticator = RequestAuthenticator(codec: codec, directory: directory, userSecretField: config.jwt.userSecretField,
                                              cache: cache)
         extractor = CredentialExtractor(prefix: config.jwt.authHeaderPrefix, cookieName: config.jwt.authCookie)
         answers = DRFAnswers(jwt: config.jwt)
         routes = RouteTable(config.routes)
         tokenViews = TokenViewPaths(config.endpoints)
-        obtainPerIP = config.throttle.obtainPerIP.map(RateThrottle.init)
-        obtainPerUsername = config.throttle.obtainPerUsername.map(RateThrottle.init)
+        let maxKeys = config.throttle.maxKeys
+        obtainPerIP = config.throttle.obtainPerIP.map { RateThrottle(rate: $0, maxKeys: maxKeys) }
+        obtainPerUsername = config.throttle.obtainPerUsername.map { RateThrottle(rate: $0, maxKeys: maxKeys) }
         let inMemory = directory.store.isInMemory
         verifyRunsInline = inMemory
         refreshRunsInline = inMemory && (codec.algorithm.isHMAC || codec.algorithm.requiresECKey)
@@ -72,23 +74,39 @@ public final class GatewayRuntime: Sendable {
     }
 }
 
+extension GatewayRuntime {
+    /// The body cap of a request for `target`: the token views read at most `max_token_body_bytes`
+    /// (what Django's DATA_UPLOAD_MAX_MEMORY_SIZE allows), everything else `max_body_bytes`.
+    func bodyLimit(forTarget target: String) -> Int {
+        let server = config.server
+        guard server.maxTokenBodyBytes < server.maxBodyBytes,
+              case .success(let canonical) = RequestTarget.canonicalize(target.utf8),
+              let kind = tokenViews.kind(of: canonical.path) else { return server.maxBodyBytes }
+        switch kind {
+        case .obtain, .verify, .refresh: return server.maxTokenBodyBytes
+        case .health, .ready, .metrics: return server.maxBodyBytes
+        }
+    }
+}
+
 /// Which gateway-served path is which.
 public struct TokenViewPaths: Sendable {
     public enum Kind: Sendable { case obtain, verify, refresh, health, ready, metrics }
     public let obtain: String?
     public let refresh: String?
-    private let byPath: [String: Kind]
+    /// Exact code points: a path with U+212A must not be taken for one spelled with `K`.
+    private let byPath: [CodePointString: Kind]
 
     init(_ endpoints: EndpointsConfig) {
         obtain = endpoints.obtain
         refresh = endpoints.refresh
-        var map: [String: Kind] = [:]
+        var map: [CodePointString: Kind] = [:]
         for (path, kind) in [(endpoints.obtain, Kind.obtain), (endpoints.verify, .verify), (endpoints.refresh, .refresh),
                              (endpoints.health, .health), (endpoints.ready, .ready), (endpoints.metrics, .metrics)] {
-            if let path { map[path] = kind }
+            if let path { map[CodePointString(path)] = kind }
         }
         byPath = map
     }
 
-    public func kind(of path: String) -> Kind? { byPath[path] }
+    public func kind(of path: String) -> Kind? { byPath[CodePointString(path)] }
 }
