@@ -71,3 +71,26 @@ struct TokenBodyLimitTests {
         }
     }
 }
+
+@Suite("The per-username throttle under a storm of distinct long usernames")
+struct ThrottleStormTests {
+    @Test("the table stays at throttle.max_keys and /metrics says so")
+    func storm() async throws {
+        try await GatewayHarness.withGateway(configure: {
+            $0.server.maxCredentialBytes = 65_536  // let long usernames reach the throttle: the worst case
+            $0.throttle.obtainPerUsername = ThrottleRate(requests: 5, periodSeconds: 60)
+            $0.throttle.maxKeys = 50
+        }) { gateway, _ in
+            let client = try RawHTTPClient(port: gateway.port)
+            let filler = String(repeating: "u", count: 60_000)
+            for i in 0..<300 {
+                let answer = try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                                body: TokenBodyLimitTests.obtainBody(username: "\(i)\(filler)"))
+                #expect(answer.status == 400)
+            }
+            let metrics = try client.request("GET", "/metrics").text
+            #expect(metrics.contains(#"jwtgate_throttle_keys{throttle="obtain_per_username"} 50"#), "\(metrics.prefix(0))")
+            #expect(metrics.contains(#"jwtgate_throttle_evicted_keys{throttle="obtain_per_username"} 250"#))
+        }
+    }
+}

@@ -10,9 +10,7 @@ extension ConfigLoader {
         if let listen = parseListen(entries["listen"], reader) { config.listen = listen }
         if let bytes = reader.byteCount(entries["max_body_bytes"]) { config.maxBodyBytes = bytes }
         if let bytes = reader.byteCount(entries["max_token_body_bytes"]) { config.maxTokenBodyBytes = bytes }
-        if let bytes = reader.int(entries["max_credential_bytes"], in: 1...1_048_576, meaning: " (bytes of a username or password)") {
-            config.maxCredentialBytes = bytes
-        }
+        if let bytes = reader.byteCount(entries["max_credential_bytes"]) { config.maxCredentialBytes = bytes }
         if let bytes = reader.byteCount(entries["max_header_bytes"]) { config.maxHeaderBytes = bytes }
         if let timeout = reader.duration(entries["request_timeout"]) { config.requestTimeout = timeout }
         if let timeout = reader.duration(entries["idle_timeout"]) { config.idleTimeout = timeout }

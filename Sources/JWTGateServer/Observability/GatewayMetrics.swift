@@ -1,3 +1,4 @@
+import JWTGateCore
 import Prometheus
 import Synchronization
 
@@ -49,6 +50,10 @@ public final class GatewayMetrics: Sendable {
     let draining: Gauge
     let reloads: Counter
     let reloadFailures: Counter
+    /// Per obtain throttle (`obtain_per_ip`, `obtain_per_username`): keys held, and live keys evicted
+    /// by a full table since the last (re)load. Set when /metrics is read.
+    private let throttleKeys: [Gauge]
+    private let throttleEvictions: [Gauge]
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -75,6 +80,20 @@ public final class GatewayMetrics: Sendable {
         draining = registry.makeGauge(descriptor: Names.draining)
         reloads = registry.makeCounter(descriptor: Names.reloads, labels: [("result", "ok")])
         reloadFailures = registry.makeCounter(descriptor: Names.reloads, labels: [("result", "error")])
+        throttleKeys = ["obtain_per_ip", "obtain_per_username"].map {
+            registry.makeGauge(descriptor: Names.throttleKeys, labels: [("throttle", $0)])
+        }
+        throttleEvictions = ["obtain_per_ip", "obtain_per_username"].map {
+            registry.makeGauge(descriptor: Names.throttleEvictions, labels: [("throttle", $0)])
+        }
+    }
+
+    func updateThrottles(perIP: RateThrottle?, perUsername: RateThrottle?) {
+        for (i, throttle) in [perIP, perUsername].enumerated() {
+            let usage = throttle?.usage ?? (keys: 0, timestamps: 0, evictions: 0)
+            throttleKeys[i].set(Int64(usage.keys))
+            throttleEvictions[i].set(Int64(usage.evictions))
+        }
     }
 
     /// The series of a route, by its path: one label per path for the first hundred paths seen
@@ -126,6 +145,14 @@ public final class GatewayMetrics: Sendable {
         static var draining: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "draining", unitName: "",
                                  helpText: "1 while the process drains after SIGTERM")
+        }
+        static var throttleKeys: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "throttle_keys", unitName: "",
+                                 helpText: "Keys an obtain throttle tracks now (at most throttle.max_keys)")
+        }
+        static var throttleEvictions: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "throttle_evicted_keys", unitName: "",
+                                 helpText: "Live keys evicted from a full throttle table since the last (re)load")
         }
         static var reloads: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "config_reloads", unitName: "total",
