@@ -62,3 +62,47 @@ enum SQLiteWriter {
     }
 }
 
+
+/// A live database and a replacement for it, made for the tests of a file replaced under a running store.
+/// Both are the Django fixture plus one write each, so the 16 header bytes SQLite's pager compares to decide
+/// whether its page cache is still valid (change counter, page count, freelist; offsets 24–39) are equal:
+/// SQLite alone cannot tell the two files apart. Live: alice active (her last name changed). Replacement:
+/// alice inactive with another password hash, as after an admin deactivated her and reset her password.
+struct SQLiteReplacementScene {
+    static let replacedHash = "pbkdf2_sha256$1000$replacedsalt0123456789$0000000000000000000000000000000000000000000="
+
+    let folder: URL
+    let live: String
+    let replacement: String
+
+    init(journalMode: String) throws {
+        (live, folder) = try SQLiteFixture.djangoAuth.copy()
+        replacement = folder.appendingPathComponent("new.sqlite3").path
+        try SQLiteWriter.run(live, "db.execute('PRAGMA journal_mode=\(journalMode)')")
+        try FileManager.default.copyItem(atPath: live, toPath: replacement)
+        try SQLiteWriter.run(live, "db.execute(\"UPDATE auth_user SET last_name = 'A.' WHERE username = 'alice'\")")
+        try SQLiteWriter.run(replacement, Self.deactivateAlice)
+        #expect(try Self.pagerHeader(live) == Self.pagerHeader(replacement), "the two files must look alike to SQLite")
+    }
+
+    /// A Python statement (for `SQLiteWriter`) making alice inactive with `replacedHash`.
+    static let deactivateAlice =
+        "db.execute(\"UPDATE auth_user SET is_active = 0, password = '\(replacedHash)' WHERE username = 'alice'\")"
+
+    /// Header bytes 24–39, which SQLite's pager rereads at the start of each read to validate its cache.
+    static func pagerHeader(_ path: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: path)).subdata(in: 24..<40)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Runs a program to completion (`cp`, as an operator would type it).
+    static func command(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(arguments)")
+    }
+}
