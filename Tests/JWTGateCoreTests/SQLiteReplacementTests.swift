@@ -11,19 +11,24 @@ import Glibc
 /// seen within `users.cache_ttl`. Each test warms every pooled connection on the live file (so each holds
 /// alice's page in its cache), replaces the file one way, and checks that the `UserDirectory` still answers
 /// from its cache inside the TTL and from the new file after it, on every pooled connection. Both journal
-/// modes Django uses: rollback (`delete`, the default) and WAL.
+/// modes Django uses: rollback (`delete`, the default) and WAL; and two timestamp granularities: the default
+/// (the files were all just written, so every connection is reopened before use until they have been quiet
+/// that long) and zero, where only the `stat` comparison can notice the replacement.
 @Suite("SQLiteUserStore sees its database replaced or rewritten", .enabled(if: SQLiteWriter.python != nil))
 struct SQLiteReplacementTests {
     static let journalModes = ["delete", "wal"]
     static let poolSize = 3
     static let ttl = Duration.seconds(30)
+    static let granularities: [Duration] = [.seconds(2), .zero]
 
     /// Nanoseconds on the directory's monotonic clock.
     static func at(seconds: Int) -> UInt64 { UInt64(seconds) * 1_000_000_000 }
 
     /// A store and its directory on the live file, every pooled connection having read alice (active).
-    static func openWarmed(_ scene: SQLiteReplacementScene) throws -> (SQLiteUserStore, UserDirectory) {
-        let store = try SQLiteUserStore(path: scene.live, maxConnections: poolSize)
+    static func openWarmed(_ scene: SQLiteReplacementScene, _ granularity: Duration) throws
+        -> (SQLiteUserStore, UserDirectory)
+    {
+        let store = try SQLiteUserStore(path: scene.live, maxConnections: poolSize, timestampGranularity: granularity)
         let users = UserDirectory(store: store, ttl: ttl)
         guard case .found(let alice) = users.lookup("alice", now: at(seconds: 0), mayBlock: true) else {
             Issue.record("alice not found before the replacement")
@@ -59,20 +64,21 @@ struct SQLiteReplacementTests {
     }
 
     @Test("mv of a new file over the path (a new inode; open connections still read the old one)",
-          arguments: journalModes)
-    func movedOver(journalMode: String) throws {
+          arguments: journalModes, granularities)
+    func movedOver(journalMode: String, granularity: Duration) throws {
         let scene = try SQLiteReplacementScene(journalMode: journalMode)
         defer { scene.remove() }
-        let (store, users) = try Self.openWarmed(scene)
+        let (store, users) = try Self.openWarmed(scene, granularity)
         #expect(rename(scene.replacement, scene.live) == 0)
         try Self.expectReplacementSeen(store, users)
     }
 
-    @Test("cp of a new file over the live one in place (same inode, same change counter)", arguments: journalModes)
-    func copiedInPlace(journalMode: String) throws {
+    @Test("cp of a new file over the live one in place (same inode, same change counter)",
+          arguments: journalModes, granularities)
+    func copiedInPlace(journalMode: String, granularity: Duration) throws {
         let scene = try SQLiteReplacementScene(journalMode: journalMode)
         defer { scene.remove() }
-        let (store, users) = try Self.openWarmed(scene)
+        let (store, users) = try Self.openWarmed(scene, granularity)
         let inode = try FileManager.default.attributesOfItem(atPath: scene.live)[.systemFileNumber] as? UInt64
         try SQLiteReplacementScene.command(["/bin/cp", scene.replacement, scene.live])
         #expect(try FileManager.default.attributesOfItem(atPath: scene.live)[.systemFileNumber] as? UInt64 == inode)
@@ -81,32 +87,32 @@ struct SQLiteReplacementTests {
     }
 
     @Test("an UPDATE another process commits the normal way (SQLite's own change counter or WAL index)",
-          arguments: journalModes)
-    func writtenByAnotherProcess(journalMode: String) throws {
+          arguments: journalModes, granularities)
+    func writtenByAnotherProcess(journalMode: String, granularity: Duration) throws {
         let scene = try SQLiteReplacementScene(journalMode: journalMode)
         defer { scene.remove() }
-        let (store, users) = try Self.openWarmed(scene)
+        let (store, users) = try Self.openWarmed(scene, granularity)
         try SQLiteWriter.run(scene.live, SQLiteReplacementScene.deactivateAlice)
         try Self.expectReplacementSeen(store, users)
     }
 
     /// `sqlite3 db.sqlite3 ".restore new.sqlite3"` is the online backup API copying `new` into `main`; Python's
     /// `Connection.backup` is the same C API (`sqlite3_backup_init/step/finish`), driven from another process.
-    @Test("a restore through SQLite's backup API (sqlite3's .restore)", arguments: journalModes)
-    func restored(journalMode: String) throws {
+    @Test("a restore through SQLite's backup API (sqlite3's .restore)", arguments: journalModes, granularities)
+    func restored(journalMode: String, granularity: Duration) throws {
         let scene = try SQLiteReplacementScene(journalMode: journalMode)
         defer { scene.remove() }
-        let (store, users) = try Self.openWarmed(scene)
+        let (store, users) = try Self.openWarmed(scene, granularity)
         try SQLiteWriter.run(scene.live, "sqlite3.connect(\(pythonString(scene.replacement))).backup(db)")
         try Self.expectReplacementSeen(store, users)
     }
 
     @Test("a file missing for a moment during a replacement is a store error, then the new file is read",
-          arguments: journalModes)
-    func briefMissing(journalMode: String) throws {
+          arguments: journalModes, granularities)
+    func briefMissing(journalMode: String, granularity: Duration) throws {
         let scene = try SQLiteReplacementScene(journalMode: journalMode)
         defer { scene.remove() }
-        let (store, users) = try Self.openWarmed(scene)
+        let (store, users) = try Self.openWarmed(scene, granularity)
         #expect(unlink(scene.live) == 0)
         guard case .failed(let error) = users.lookup("alice", now: Self.at(seconds: 31), mayBlock: true) else {
             Issue.record("a lookup while the file is missing must fail")
