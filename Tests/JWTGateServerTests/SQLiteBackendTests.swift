@@ -51,4 +51,45 @@ struct SQLiteBackendTests {
             #expect(after.status == 503, "a user store that cannot be read never lets a request through")
         }
     }
+
+    /// Issue 8: `cp new.sqlite3 db.sqlite3` over the live file keeps its inode, and the copy's header can carry
+    /// the same change counter (both files here are the fixture plus one write), so SQLite alone would keep
+    /// serving alice's cached row from a pooled connection.
+    @Test("a user made inactive by cp of a new database over the live file can no longer obtain a token")
+    func copiedOverInPlace() async throws {
+        let path = try Self.copyOfDjangoDatabase()
+        let replacement = path + ".new"
+        defer { unlink(path); unlink(replacement) }
+        #expect(TestCommand.run(["/bin/cp", path, replacement]).status == 0)
+        let python = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1], isolation_level=None); db.execute(sys.argv[2])"
+        let changes = [(path, "UPDATE auth_user SET last_name = 'A.' WHERE username = 'alice'"),
+                       (replacement, "UPDATE auth_user SET is_active = 0 WHERE username = 'alice'")]
+        for (file, sql) in changes {
+            let written = TestCommand.run(["/usr/bin/python3", "-c", python, file, sql])
+            #expect(written.status == 0, "\(written.output)")
+        }
+
+        try await GatewayHarness.withGateway(configure: {
+            $0.users = UsersConfig(backend: .sqlite(path: path))
+            $0.users.cacheTTL = .zero
+        }) { gateway, upstream in
+            let client = try RawHTTPClient(port: gateway.port)
+            let credentials = Array(#"{"username":"alice","password":"alice-secret-1"}"#.utf8)
+            // Enough logins for every pooled connection to have read alice's row.
+            for _ in 0..<8 {
+                let obtained = try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                                  body: credentials)
+                #expect(obtained.status == 200, "\(obtained.text)")
+            }
+
+            #expect(TestCommand.run(["/bin/cp", replacement, path]).status == 0)
+
+            for _ in 0..<8 {
+                let refused = try client.request("POST", "/api-token-auth/", headers: [("Content-Type", "application/json")],
+                                                 body: credentials)
+                #expect(refused.status == 400, "\(refused.text)")
+                #expect(!refused.text.contains("token"), "\(refused.text)")
+            }
+        }
+    }
 }

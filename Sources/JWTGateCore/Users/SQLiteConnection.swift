@@ -19,14 +19,26 @@ enum SQLiteValue: Sendable, Equatable {
 ///   `SQLiteUserStore` keeps each one behind a `Mutex`.
 /// - The path is taken literally (no `SQLITE_OPEN_URI`), so a configured path cannot smuggle in URI
 ///   parameters such as `immutable=1`.
+/// - It remembers the file it opened (`DatabaseFileIdentity`), so the pool can replace it once the file at
+///   the path is another (`fileHasChanged`).
 final class SQLiteConnection {
     let path: String
     private let handle: OpaquePointer
+    /// The file at `path` as `stat` saw it just before the open; nil when it could not be seen.
+    private let openedFile: DatabaseFileIdentity?
+    /// Whether `openedFile`'s timestamps were old enough to tell any later change apart from it.
+    private let openedFileIsSettled: Bool
     /// Prepared once per connection (`SQLITE_PREPARE_PERSISTENT`) and reused; keyed by SQL text.
     private var statements: [String: OpaquePointer] = [:]
 
-    init(readOnlyPath path: String, busyTimeout: Duration) throws(UserStoreError) {
+    /// - Parameter timestampGranularity: see `DatabaseFileIdentity.isSettled`.
+    init(readOnlyPath path: String, busyTimeout: Duration, timestampGranularity: Duration) throws(UserStoreError) {
         self.path = path
+        // Seen before the open, so a change between the two shows as a difference at the first check
+        // (one needless reopen) instead of going unnoticed.
+        let identity = DatabaseFileIdentity(path: path)
+        openedFile = identity
+        openedFileIsSettled = identity?.isSettled(at: .now, granularity: timestampGranularity) ?? false
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -48,13 +60,13 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
-    /// True when the file this connection reads was deleted, renamed or replaced by another file since it
-    /// was opened (`SQLITE_FCNTL_HAS_MOVED`): the connection would go on reading the old inode, so the
-    /// caller reopens the path instead.
-    var fileHasMoved: Bool {
-        var moved: Int32 = 0
-        let rc = sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved)
-        return rc == SQLITE_OK && moved != 0
+    /// True when the file at `path` may no longer be the one this connection opened: moved or deleted
+    /// (the connection would go on reading the old inode), rewritten in place (its page cache may hold
+    /// pages of a database that no longer exists, see `DatabaseFileIdentity`), missing, or changed too
+    /// recently before the open to tell. The caller then reopens the path. One `stat`, no SQLite call.
+    var fileHasChanged: Bool {
+        guard openedFileIsSettled, let openedFile, let current = DatabaseFileIdentity(path: path) else { return true }
+        return current != openedFile
     }
 
     /// Runs one statement with bound parameters (`?1`, `?2`, …) and returns at most `maxRows` rows.

@@ -8,10 +8,12 @@
 ///   jwtgate match ASCII case-insensitively; the record then carries the stored spelling of the username.
 /// - Thread-safe: up to `maxConnections` connections (`UserStoreConnectionPool`), opened on first use and
 ///   kept with their prepared statements.
-/// - A file deleted, renamed or replaced after start-up is noticed before each use
-///   (`SQLITE_FCNTL_HAS_MOVED`) and reopened by path: a replaced file is read from then on, a deleted one
-///   gives an error. Every SQLite failure (locked past the busy timeout, corrupt, unreadable) is a
-///   `UserStoreError` carrying SQLite's message; the connection is then dropped and reopened next time.
+/// - A file replaced or rewritten after start-up however it happened (`mv`, `cp` over it in place, a restore)
+///   is noticed before each use by one `stat` of the path (`SQLiteConnection.fileHasChanged`) and the
+///   connection reopened: the new file is read from then on, a missing one gives an error until it is back.
+///   Writes through SQLite (Django) are seen by SQLite itself. Every SQLite failure (locked past the busy
+///   timeout, corrupt, unreadable) is a `UserStoreError` carrying SQLite's message; the connection is then
+///   dropped and reopened next time.
 /// - A database in WAL mode can be read as long as SQLite may create its `-shm`/`-wal` files next to it,
 ///   or they already exist (as they do while Django has it open); the database file itself is never written.
 public final class SQLiteUserStore: UserStore {
@@ -29,9 +31,14 @@ public final class SQLiteUserStore: UserStore {
     ///     each must exist.
     ///   - maxConnections: at most this many concurrent lookups (more wait).
     ///   - busyTimeout: how long a read waits for a writer's lock before failing with `SQLITE_BUSY`.
+    ///   - timestampGranularity: how coarse the file system's timestamps may be; a connection opened on a file
+    ///     changed more recently than this is reopened before each use until the file has been quiet that long
+    ///     (see `DatabaseFileIdentity.isSettled`). Two seconds covers FAT; tests pass zero to check that the
+    ///     `stat` comparison alone notices each kind of replacement.
     public init(
         path: String, table: String = "auth_user", usernameField: String = "username", emailField: String = "email",
-        extraFields: [String] = [], maxConnections: Int = 4, busyTimeout: Duration = .seconds(2)
+        extraFields: [String] = [], maxConnections: Int = 4, busyTimeout: Duration = .seconds(2),
+        timestampGranularity: Duration = .seconds(2)
     ) throws(UserStoreError) {
         let tableName = try SQLIdentifier(table, role: "users.table")
         let username = try SQLIdentifier(usernameField, role: "users.username_field")
@@ -39,18 +46,20 @@ public final class SQLiteUserStore: UserStore {
         var extras: [SQLIdentifier] = []
         for field in extraFields { extras.append(try SQLIdentifier(field, role: "user field")) }
 
-        let connection = try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
+        let connection = try SQLiteConnection(
+            readOnlyPath: path, busyTimeout: busyTimeout, timestampGranularity: timestampGranularity)
         self.path = path
         self.schema = try SQLiteUserTable.introspect(
             connection, table: tableName, usernameField: username, emailField: email, extraFields: extras)
         self.pool = UserStoreConnectionPool(first: connection, size: maxConnections, open: { () throws(UserStoreError) in
             do {
-                return try SQLiteConnection(readOnlyPath: path, busyTimeout: busyTimeout)
+                return try SQLiteConnection(
+                    readOnlyPath: path, busyTimeout: busyTimeout, timestampGranularity: timestampGranularity)
             } catch {
                 throw UserStoreError(
                     "\(error) (it was readable at start-up: was it moved, deleted or made unreadable since?)")
             }
-        }, isStale: { $0.fileHasMoved })
+        }, isStale: { $0.fileHasChanged })
     }
 
     public var isInMemory: Bool { false }
