@@ -59,7 +59,7 @@ public final class GatewayRuntime: Sendable {
                                              cache: cache)
         extractor = CredentialExtractor(prefix: config.jwt.authHeaderPrefix, cookieName: config.jwt.authCookie)
         answers = DRFAnswers(jwt: config.jwt)
-        routes = RouteTable(config.routes)
+        routes = RouteTable(config.routes, variants: config.pathVariants)
         tokenViews = TokenViewPaths(config.endpoints)
         obtainPerIP = config.throttle.obtainPerIP.map(RateThrottle.init)
         obtainPerUsername = config.throttle.obtainPerUsername.map(RateThrottle.init)
