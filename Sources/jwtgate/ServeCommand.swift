@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "jwtgate")
+        for warning in PathVariantReview.warnings(for: runtime.config) {
+            logger.warning("config.warning", metadata: ["config.issue": "\(warning)"])
+        }
         let service = GatewayService(runtime: runtime, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: service)],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -41,11 +41,21 @@ struct RouteTableTests {
         #expect(table.match(path)?.route.config.line == line)
     }
 
-    @Test("prefixes match whole segments only and case-sensitively", arguments: [
-        "/api", "/apix", "/staticx", "/Static", "/", "/API/x", "/other",
-    ])
+    @Test("prefixes match whole segments only", arguments: ["/apix", "/staticx", "/", "/other"])
     func noMatch(path: String) {
         #expect(table.match(path) == nil)
+    }
+
+    @Test("with every path variant off, prefixes match case-sensitively and need their trailing slash",
+          arguments: ["/api", "/Static", "/API/x", "/api/public"])
+    func exactOnly(path: String) {
+        var off = PathVariantsConfig()
+        off.caseInsensitive = false
+        off.semicolonParams = .off
+        off.trailingSlash = false
+        let exact = RouteTable(table.routes.map(\.config), variants: off)
+        #expect(exact.match(path)?.route.config.line == (path == "/api/public" ? 2 : nil))
+        #expect(exact.exactMatch(path)?.config.line == table.exactMatch(path)?.config.line)
     }
 
     @Test("a root route catches everything else")

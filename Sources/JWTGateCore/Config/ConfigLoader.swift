@@ -50,16 +50,17 @@ public enum ConfigLoader {
         if let users { checkUserSecretField(jwt, users, top["jwt"], reader) }
 
         var routesFile: String?
-        var routes: [RouteConfig] = []
+        var routes = RoutesFile(routes: [], pathVariants: PathVariantsConfig())
         if let field = top["routes"], !reader.isNull(field), let written = reader.string(field) {
             let display = ConfigPaths.resolve(written, relativeTo: baseDirectory)
             routesFile = ConfigPaths.absolute(display)
-            routes = loadRoutesFile(display, namedBy: field.path, at: field.line, reader) ?? []
+            routes = loadRoutesFile(display, namedBy: field.path, at: field.line, reader) ?? routes
         }
 
         guard let users else { return nil }
         var config = GatewayConfig(sourceFile: ConfigPaths.absolute(path), server: server, jwt: jwt, endpoints: endpoints,
-                                   users: users, logging: logging, routesFile: routesFile, routes: routes)
+                                   users: users, logging: logging, routesFile: routesFile, routes: routes.routes)
+        config.pathVariants = routes.pathVariants
         config.throttle = throttle
         return config
     }

@@ -13,6 +13,8 @@ public struct GatewayConfig: Sendable {
     /// Absolute path of the routes file, nil when `routes:` is absent (no proxying).
     public var routesFile: String?
     public var routes: [RouteConfig]
+    /// `path_variants:` of the routes file: which readings of a path choose its route.
+    public var pathVariants = PathVariantsConfig()
 
     public init(sourceFile: String, server: ServerConfig, jwt: JWTConfig, endpoints: EndpointsConfig,
                 users: UsersConfig, logging: LoggingConfig, routesFile: String?, routes: [RouteConfig]) {

@@ -1,28 +1,35 @@
 import Foundation
 
+/// What routes.yaml holds.
+struct RoutesFile {
+    var routes: [RouteConfig]
+    var pathVariants: PathVariantsConfig
+}
+
 extension ConfigLoader {
     static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host", "ca_file",
                             "skip_auth_preflight"]
 
     /// Reads routes.yaml. `key`/`line` name the gateway key that pointed here. Nil after issues.
     static func loadRoutesFile(_ file: String, namedBy key: String, at line: Int?,
-                               _ gatewayReader: YAMLNodeReader) -> [RouteConfig]? {
+                               _ gatewayReader: YAMLNodeReader) -> RoutesFile? {
         let log = gatewayReader.log
         guard case .document(let root) = ConfigFileReading.read(file: file, namedBy: key, at: line,
                                                                  in: gatewayReader.file, log: log) else { return nil }
         let reader = YAMLNodeReader(file: file, environment: gatewayReader.environment, log: log)
         guard let root,
-              let top = reader.mapping(Field(path: "", node: root, keyLine: nil), known: ["routes"]) else {
+              let top = reader.mapping(Field(path: "", node: root, keyLine: nil), known: ["routes", "path_variants"]) else {
             if root == nil {
                 reader.issue(key: "", line: nil, "is empty", fix: "list the routes under a `routes:` key")
             }
             return nil
         }
+        let pathVariants = parsePathVariants(top["path_variants"], reader)
         guard let routesField = top["routes"] else {
             reader.issue(key: "routes", line: root.mark?.line, "is missing", fix: "list the routes under a `routes:` key")
             return nil
         }
-        if reader.isNull(routesField) { return [] }
+        if reader.isNull(routesField) { return pathVariants.map { RoutesFile(routes: [], pathVariants: $0) } }
         guard let items = reader.sequence(routesField, itemsAre: "routes") else { return nil }
 
         var routes: [RouteConfig] = []
@@ -41,7 +48,8 @@ extension ConfigLoader {
             }
             routes.append(route)
         }
-        return failed ? nil : routes
+        guard !failed, let pathVariants else { return nil }
+        return RoutesFile(routes: routes, pathVariants: pathVariants)
     }
 
     static func parseRoute(_ item: Field, _ reader: YAMLNodeReader) -> RouteConfig? {

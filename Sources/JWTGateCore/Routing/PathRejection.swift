@@ -5,7 +5,7 @@ public struct PathRejection: Error, Sendable, Hashable, CustomStringConvertible 
         case encodedSlash, encodedBackslash, backslash
         case nulByte, encodedNUL, controlCharacter, encodedControlCharacter
         case invalidPercentEncoding, climbsAboveRoot, dotSegmentWithParameters
-        case invalidAuthority, invalidQuery
+        case invalidAuthority, invalidQuery, semicolonInPath
     }
 
     private let code: Code
@@ -31,6 +31,8 @@ public struct PathRejection: Error, Sendable, Hashable, CustomStringConvertible 
     public static let dotSegmentWithParameters = PathRejection(.dotSegmentWithParameters)
     public static let invalidAuthority = PathRejection(.invalidAuthority)
     public static let invalidQuery = PathRejection(.invalidQuery)
+    /// `;` anywhere in the path while routes.yaml says `path_variants.semicolon_params: reject`.
+    public static let semicolonInPath = PathRejection(.semicolonInPath)
 
     public var description: String {
         switch code {
@@ -51,6 +53,7 @@ public struct PathRejection: Error, Sendable, Hashable, CustomStringConvertible 
         case .dotSegmentWithParameters: return "dot-segment with ';' parameters ('..;')"
         case .invalidAuthority: return "invalid authority in absolute-form request target"
         case .invalidQuery: return "query is not valid UTF-8"
+        case .semicolonInPath: return "path contains ';' (path_variants.semicolon_params: reject)"
         }
     }
 }

@@ -5,12 +5,17 @@ public struct RouteMatch: Sendable {
     public let canonicalPath: String
     /// `canonicalPath` after `strip_prefix` (never empty), before the upstream's base path.
     public let forwardedPath: String
+    /// Which reading of the path chose the route (`exact`, or a `path_variants` reading that was stricter).
+    public let reading: PathReading
 
-    init(route: Route, canonicalPath: String) {
+    /// `remainderStart`: byte offset in `canonicalPath` where the part after the route's prefix starts,
+    /// as the chosen reading matched it; `strip_prefix` forwards only that part.
+    init(route: Route, canonicalPath: String, remainderStart: Int, reading: PathReading) {
         self.route = route
         self.canonicalPath = canonicalPath
+        self.reading = reading
         self.forwardedPath =
-            route.config.stripPrefix ? RouteMatch.strip(route.prefix, from: canonicalPath) : canonicalPath
+            route.config.stripPrefix ? RouteMatch.remainder(of: canonicalPath, from: remainderStart) : canonicalPath
     }
 
     /// The path for a chosen target: its base path (no trailing slash) followed by `forwardedPath`.
@@ -25,13 +30,19 @@ public struct RouteMatch: Sendable {
         return path + "?" + query
     }
 
-    /// `/api/` + `/api/x` → `/x`; `/api` + `/api/x` → `/x`; whatever is left empty becomes `/`.
-    static func strip(_ prefix: String, from path: String) -> String {
+    /// Where the part of `path` after `prefix` starts: `/api/` + `/api/x` → `/x`; `/api` + `/api/x` → `/x`.
+    /// The slash that ends the prefix is kept so the remainder is still an absolute path; `/x` matched by
+    /// `/x/` (trailing-slash reading) leaves nothing.
+    static func remainderStart(of prefix: String, in path: String) -> Int {
+        var end = prefix.utf8.count
+        if prefix.utf8.last == UInt8(ascii: "/") { end -= 1 }
+        return min(end, path.utf8.count)
+    }
+
+    /// The part of `path` from `offset`; whatever is left empty becomes `/`.
+    static func remainder(of path: String, from offset: Int) -> String {
         let utf8 = path.utf8
-        var cut = utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)
-        // Keep the slash that ends the prefix so the remainder is still an absolute path.
-        if prefix.utf8.last == UInt8(ascii: "/") { cut = utf8.index(before: cut) }
-        let rest = path[cut...]
+        let rest = path[utf8.index(utf8.startIndex, offsetBy: offset)...]
         return rest.isEmpty ? "/" : String(rest)
     }
 }

@@ -1,48 +1,53 @@
 /// Longest-prefix route lookup whose cost depends on the request path's segment count, never on the
-/// number of routes: every segment boundary of the path is probed in a hash of prefixes, longest first.
+/// number of routes, extended by `path_variants`: the readings of a path an upstream may use (case
+/// folded, `;params` removed, trailing slash added) each choose a route too, and the strictest serves.
 public final class RouteTable: Sendable {
     public let routes: [Route]
-    /// Prefix → first route listed with it (later duplicates lose the tie).
-    private let byPrefix: [Substring: Route]
+    public let variants: PathVariantsConfig
+    /// Canonical prefix → first route listed with it (later duplicates lose the tie).
+    private let exact: PrefixIndex
+    /// Case-folded prefix → strictest route among those that fold alike; nil when case variants are off.
+    private let folded: PrefixIndex?
+    /// A prefix with an upper-case letter (`/API/`) is a case variant of lower-case paths, so then every
+    /// path needs the folded reading, not only paths with an upper-case letter.
+    private let hasUppercasePrefix: Bool
 
-    public init(_ configs: [RouteConfig]) {
+    public init(_ configs: [RouteConfig], variants: PathVariantsConfig = PathVariantsConfig()) {
         var routes: [Route] = []
         routes.reserveCapacity(configs.count)
-        var byPrefix: [Substring: Route] = [:]
-        byPrefix.reserveCapacity(configs.count)
         for (position, config) in configs.enumerated() {
-            let route = Route(config, position: position)
-            routes.append(route)
-            if byPrefix[Substring(route.prefix)] == nil { byPrefix[Substring(route.prefix)] = route }
+            routes.append(Route(config, position: position))
         }
         self.routes = routes
-        self.byPrefix = byPrefix
+        self.variants = variants
+        exact = PrefixIndex(routes, key: { $0 }, keepStrictest: false)
+        folded = variants.caseInsensitive
+            ? PrefixIndex(routes, key: PathVariantText.caseFolded, keepStrictest: true) : nil
+        hasUppercasePrefix = routes.contains { PathVariantText.features(of: $0.prefix).hasUppercase }
     }
 
     public var isEmpty: Bool { routes.isEmpty }
 
-    /// `canonicalPath` must come from `RequestTarget.canonicalize`. A prefix ending in `/` matches paths
-    /// that start with it; one without matches itself and paths continuing with `/`. Case-sensitive.
+    /// The route that serves `canonicalPath` (from `RequestTarget.canonicalize`): of the routes its
+    /// exact reading and its variant readings match, the strictest (`required` > `optional` > `none`);
+    /// on equal strictness the exact reading, then the earlier reading in the order tried below. The
+    /// path forwarded is always `canonicalPath` itself (after `strip_prefix`), never a variant.
     public func match(_ canonicalPath: String) -> RouteMatch? {
-        if byPrefix.isEmpty { return nil }
-        if let route = byPrefix[Substring(canonicalPath)] {
-            return RouteMatch(route: route, canonicalPath: canonicalPath)
-        }
-        let utf8 = canonicalPath.utf8
-        var i = utf8.endIndex
-        while i > utf8.startIndex {
-            i = utf8.index(before: i)
-            guard utf8[i] == UInt8(ascii: "/") else { continue }
-            let afterSlash = utf8.index(after: i)
-            // "/a/b/" was already probed whole above.
-            if afterSlash != utf8.endIndex, let route = byPrefix[canonicalPath[..<afterSlash]] {
-                return RouteMatch(route: route, canonicalPath: canonicalPath)
-            }
-            if i != utf8.startIndex, let route = byPrefix[canonicalPath[..<i]] {
-                return RouteMatch(route: route, canonicalPath: canonicalPath)
-            }
-        }
-        return nil
+        guard let chosen = choose(canonicalPath) else { return nil }
+        return RouteMatch(route: chosen.route, canonicalPath: canonicalPath,
+                          remainderStart: chosen.remainderStart, reading: chosen.reading)
+    }
+
+    /// The route the exact reading alone matches (today's longest whole-segment prefix), for reviews.
+    public func exactMatch(_ canonicalPath: String) -> Route? { exact.longestMatch(canonicalPath) }
+
+    /// `RequestTarget.canonicalize`, plus `path_variants.semicolon_params: reject`: any `;` in the
+    /// path is refused like the other path tricks (400 "Bad request path.").
+    public func canonicalTarget(_ target: some Collection<UInt8>) -> Result<CanonicalTarget, PathRejection> {
+        let result = RequestTarget.canonicalize(target)
+        guard variants.semicolonParams == .reject, case .success(let canonical) = result,
+              canonical.path.utf8.contains(UInt8(ascii: ";")) else { return result }
+        return .failure(.semicolonInPath)
     }
 
     /// A configured prefix in the form request paths are compared in (`/api/caf%c3%a9` →
@@ -66,5 +71,69 @@ public final class RouteTable: Sendable {
             if target.path != path { return "not in canonical form; write it as \(target.path)" }
             return nil
         }
+    }
+
+    // MARK: - Choosing among the readings
+
+    private struct Chosen {
+        let route: Route
+        let reading: PathReading
+        /// Byte offset in the original path where the part after the prefix starts (for `strip_prefix`).
+        let remainderStart: Int
+    }
+
+    private func choose(_ path: String) -> Chosen? {
+        if exact.isEmpty { return nil }
+        var best = exact.longestMatch(path).map {
+            Chosen(route: $0, reading: .exact, remainderStart: RouteMatch.remainderStart(of: $0.prefix, in: path))
+        }
+        // Nothing is stricter than `required`, and ties go to the exact reading: the common protected
+        // request costs nothing more than before.
+        if best?.route.config.auth == .required { return best }
+
+        /// Keeps `route` if it is stricter than the best so far; true once nothing can beat the best.
+        func offer(_ route: Route?, _ reading: PathReading, in readPath: String,
+                   offsets: [Int]? = nil) -> Bool {
+            guard let route else { return false }
+            if let current = best, !route.config.auth.isStricter(than: current.route.config.auth) { return false }
+            var start = RouteMatch.remainderStart(of: route.prefix, in: readPath)
+            if let offsets { start = offsets[start] }
+            best = Chosen(route: route, reading: reading, remainderStart: start)
+            return route.config.auth == .required
+        }
+
+        /// `readPath` with a trailing slash added: one probe, and only for a path without one.
+        func offerSlashAppended(_ readPath: String, _ reading: PathReading, index: PrefixIndex,
+                                offsets: [Int]? = nil) -> Bool {
+            guard variants.trailingSlash, readPath.utf8.last != UInt8(ascii: "/") else { return false }
+            return offer(index.matchWithSlashAppended(readPath), reading.union(.trailingSlashAdded),
+                         in: readPath, offsets: offsets)
+        }
+
+        /// A variant reading as is, then with a trailing slash added.
+        func offerReading(_ readPath: String, _ reading: PathReading, index: PrefixIndex,
+                          offsets: [Int]? = nil) -> Bool {
+            offer(index.longestMatch(readPath), reading, in: readPath, offsets: offsets)
+                || offerSlashAppended(readPath, reading, index: index, offsets: offsets)
+        }
+
+        if offerSlashAppended(path, .exact, index: exact) { return best }
+        let features = PathVariantText.features(of: path)
+        let semicolonFree = variants.semicolonParams == .on && features.hasSemicolon
+            ? PathVariantText.semicolonFree(path) : nil
+        if let semicolonFree,
+           offerReading(semicolonFree.path, .semicolonParamsRemoved, index: exact,
+                        offsets: semicolonFree.originalOffsets) {
+            return best
+        }
+        guard let folded, features.hasUppercase || hasUppercasePrefix else { return best }
+        let foldedPath = features.hasUppercase ? PathVariantText.caseFolded(path) : path
+        if offerReading(foldedPath, .caseFolded, index: folded) { return best }
+        if let semicolonFree {
+            _ = offerReading(PathVariantText.caseFolded(semicolonFree.path),
+                             [.caseFolded, .semicolonParamsRemoved], index: folded,
+                             offsets: semicolonFree.originalOffsets)
+        }
+        return best
     }
 }

@@ -29,7 +29,7 @@ final class RequestPipeline: Sendable {
         // One runtime for the whole request: a reload in the middle must not mix two configurations.
         let runtime = self.runtime
         let canonical: CanonicalTarget
-        switch RequestTarget.canonicalize(request.head.uri.utf8) {
+        switch runtime.routes.canonicalTarget(request.head.uri.utf8) {
         case .success(let target): canonical = target
         case .failure(let rejection):
             logger.debug("request.rejected", metadata: ["reason": "\(rejection)"])

@@ -60,7 +60,7 @@ public final class GatewayRuntime: Sendable {
                                              cache: cache)
         extractor = CredentialExtractor(prefix: config.jwt.authHeaderPrefix, cookieName: config.jwt.authCookie)
         answers = DRFAnswers(jwt: config.jwt)
-        routes = RouteTable(config.routes)
+        routes = RouteTable(config.routes, variants: config.pathVariants)
         tokenViews = TokenViewPaths(config.endpoints)
         let maxKeys = config.throttle.maxKeys
         obtainPerIP = config.throttle.obtainPerIP.map { RateThrottle(rate: $0, maxKeys: maxKeys) }
