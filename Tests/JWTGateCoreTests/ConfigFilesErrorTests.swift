@@ -11,6 +11,19 @@ struct FileErrorCase: CustomTestStringConvertible, Sendable {
     var problem: String
     var fix: String = ""
     var testDescription: String { name }
+
+    /// `yaml` as routes.yaml gives exactly this one issue.
+    func expectOneRoutesIssue() throws {
+        let fixture = try ConfigFixture()
+        let issues = try fixture.issues(gateway: ConfigFixture.gateway(), routes: yaml)
+        try #require(issues.count == 1, "got: \(issues.map(\.description))")
+        let issue = issues[0]
+        #expect(issue.file == fixture.path("routes.yaml"))
+        #expect(issue.key == key)
+        #expect(issue.line == line)
+        #expect(issue.problem.contains(problem), "problem: \(issue.problem)")
+        #expect(fix.isEmpty || issue.fix.contains(fix), "fix: \(issue.fix)")
+    }
 }
 
 @Suite("users.yaml and routes.yaml problems")
@@ -109,15 +122,7 @@ struct ConfigFilesErrorTests {
 
     @Test("a wrong routes.yaml gives one precise issue", arguments: routeCases)
     func routesError(_ testCase: FileErrorCase) throws {
-        let fixture = try ConfigFixture()
-        let issues = try fixture.issues(gateway: ConfigFixture.gateway(), routes: testCase.yaml)
-        try #require(issues.count == 1, "got: \(issues.map(\.description))")
-        let issue = issues[0]
-        #expect(issue.file == fixture.path("routes.yaml"))
-        #expect(issue.key == testCase.key)
-        #expect(issue.line == testCase.line)
-        #expect(issue.problem.contains(testCase.problem), "problem: \(issue.problem)")
-        #expect(testCase.fix.isEmpty || issue.fix.contains(testCase.fix), "fix: \(issue.fix)")
+        try testCase.expectOneRoutesIssue()
     }
 
     @Test("user_secret_field must be present on every file user")

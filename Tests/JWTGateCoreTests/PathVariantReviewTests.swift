@@ -2,22 +2,13 @@ import Testing
 
 @testable import JWTGateCore
 
-private let local = UpstreamTarget(scheme: "http", host: "127.0.0.1", port: 9001, basePath: "")
-
-private func route(_ path: String, _ auth: RouteAuthMode, line: Int) -> RouteConfig {
-    var config = RouteConfig(path: path, upstreams: [local])
-    config.auth = auth
-    config.line = line
-    return config
+private func route(_ path: String, _ auth: RouteAuthMode, line: Int, strip: Bool = false) -> RouteConfig {
+    RouteFixtures.route(path, auth, line: line, strip: strip)
 }
 
 private func variants(caseInsensitive: Bool = true, semicolons: PathVariantsConfig.SemicolonParams = .on,
                       trailingSlash: Bool = true) -> PathVariantsConfig {
-    var variants = PathVariantsConfig()
-    variants.caseInsensitive = caseInsensitive
-    variants.semicolonParams = semicolons
-    variants.trailingSlash = trailingSlash
-    return variants
+    RouteFixtures.variants(caseInsensitive: caseInsensitive, semicolons: semicolons, trailingSlash: trailingSlash)
 }
 
 private let catchAllAndPrivate = [route("/", .none, line: 2), route("/api/private/", .required, line: 5)]

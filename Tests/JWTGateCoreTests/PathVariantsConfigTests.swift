@@ -72,15 +72,7 @@ struct PathVariantsConfigTests {
 
     @Test("a wrong value is one issue naming file, key, line and the fix", arguments: badCases)
     func badValue(_ testCase: FileErrorCase) throws {
-        let fixture = try ConfigFixture()
-        let issues = try fixture.issues(gateway: ConfigFixture.gateway(), routes: testCase.yaml)
-        try #require(issues.count == 1, "got: \(issues.map(\.description))")
-        let issue = issues[0]
-        #expect(issue.file == fixture.path("routes.yaml"))
-        #expect(issue.key == testCase.key)
-        #expect(issue.line == testCase.line)
-        #expect(issue.problem.contains(testCase.problem), "problem: \(issue.problem)")
-        #expect(testCase.fix.isEmpty || issue.fix.contains(testCase.fix), "fix: \(issue.fix)")
+        try testCase.expectOneRoutesIssue()
     }
 
     @Test("a wrong path_variants and a wrong route are both reported")
