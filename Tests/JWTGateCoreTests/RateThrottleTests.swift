@@ -45,6 +45,17 @@ struct RateThrottleTests {
         #expect(throttle.usage.timestamps == 1)
     }
 
+    @Test("the periodic sweep empties a table whose windows have all passed, with no request to push them out")
+    func sweep() {
+        let throttle = RateThrottle(rate: ThrottleRate(requests: 2, periodSeconds: 60))
+        for i in 0..<500 { #expect(throttle.check("user\(i)", now: 1000 + Double(i) / 10) == nil) }
+        #expect(throttle.sweep(now: 1059) == 0, "still inside every window")
+        #expect(throttle.sweep(now: 1080, limit: 100) == 100, "bounded work per sweep")
+        #expect(throttle.sweep(now: 1200) == 400)
+        #expect(throttle.usage.keys == 0)
+        #expect(throttle.usage.timestamps == 0)
+    }
+
     @Test("a full table evicts the least recently used key, not an active one")
     func leastRecentlyUsed() {
         let throttle = RateThrottle(rate: ThrottleRate(requests: 1, periodSeconds: 60), maxKeys: 3)

@@ -45,6 +45,14 @@ public final class RateThrottle: Sendable {
         }
     }
 
+    /// Drops the keys whose window has passed, at most `limit` of them (a periodic sweep, so that
+    /// a storm's keys go after one window even when no request comes to push them out).
+    @discardableResult
+    public func sweep(now: Double, limit: Int = 10_000) -> Int {
+        let cutoff = now - Double(rate.periodSeconds)
+        return table.withLock { $0.dropExpired(before: cutoff, steps: limit) }
+    }
+
     /// What the table holds now: keys, stored timestamps, and live keys evicted by a full table.
     public var usage: (keys: Int, timestamps: Int, evictions: Int) {
         table.withLock { ($0.count, $0.timestamps, $0.evictions) }

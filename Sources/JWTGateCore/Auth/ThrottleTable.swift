@@ -69,13 +69,15 @@ struct ThrottleTable {
     }
 
     /// A key last used at or before `cutoff` has no request inside the window: DRF's cache entry
-    /// would have expired, so it goes.
-    private mutating func dropExpired(before cutoff: Double, steps: Int) {
+    /// would have expired, so it goes. Returns how many went.
+    @discardableResult
+    mutating func dropExpired(before cutoff: Double, steps: Int) -> Int {
         var left = steps
         while left > 0, oldest >= 0, slots[Int(oldest)].lastUsed <= cutoff {
             remove(oldest)
             left -= 1
         }
+        return steps - left
     }
 
     private mutating func remove(_ at: Int32) {

@@ -36,6 +36,10 @@ public final class RunningGateway: Sendable {
             let listeners = try await GatewayServer(pipeline: pipeline, client: client, group: group).bind()
             let idleSweep = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 state.checkIdleConnections()
+                let runtime = holder.current
+                let now = GatewayClock.monotonicSeconds()
+                runtime.obtainPerIP?.sweep(now: now)
+                runtime.obtainPerUsername?.sweep(now: now)
             }
             return RunningGateway(holder: holder, idleSweep: idleSweep, addresses: listeners.compactMap(\.localAddress), metrics: metrics,
                                   state: state, group: group, threadPool: threadPool, client: client,
