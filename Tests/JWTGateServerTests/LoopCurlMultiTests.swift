@@ -203,22 +203,29 @@ struct LoopCurlMultiTests {
 
     @Test("the total deadline counts time spent paused")
     func totalDeadlineWhilePaused() async throws {
-        let upstream = try await TestUpstreamServer.start(group: Self.nio) { _ in .streamed(total: 8 * 1024 * 1024, chunkSize: 64 * 1024) }
+        // 4 MiB written at once: the answer is there as soon as libcurl reads; the client never drains.
+        let total = 4 * 1024 * 1024
+        let upstream = try await RawUpstreamServer.start(
+            answer: "HTTP/1.1 200 OK\r\nContent-Length: \(total)\r\n\r\n" + String(repeating: "x", count: total))
         defer { Task { try? await upstream.stop() } }
         try await withLoopGroup { group in
             let handle = group.loops[0]
             let multi = try await Self.makeMulti(handle)
+            let started = ContinuousClock.now
             let record = try await Self.fetch(
                 handle, multi,
-                LoopUpstreamRequest(method: "GET", url: "http://127.0.0.1:\(upstream.port)/", totalTimeout: .milliseconds(400)),
+                LoopUpstreamRequest(method: "GET", url: "http://127.0.0.1:\(upstream.port)/", totalTimeout: .seconds(2)),
                 timeout: .seconds(10)
             ) { delegate in
                 delegate.holdLimit = 64 * 1024
                 delegate.drainEvery = .seconds(30)  // a client that never reads
             }
+            let elapsed = ContinuousClock.now - started
             #expect(record.error == .timedOut)
             #expect(record.status == 200)
             #expect(record.pauses >= 1)
+            #expect(record.bodyBytes <= 64 * 1024)
+            #expect(elapsed >= .milliseconds(1990) && elapsed < .seconds(6), "timed out after \(elapsed)")
         }
     }
 

@@ -129,7 +129,9 @@ struct LoopTests {
                 latencies.append(at - sent)
             }
             let median = latencies.sorted()[latencies.count / 2]
-            #expect(median < .milliseconds(20), "median wake-up latency \(median)")
+            // A lost wake-up would wait forever (no timer is scheduled): any bound shows the eventfd works.
+            #expect(median < .milliseconds(100), "median wake-up latency \(median)")
+            print("execute wake-up latency, median of 20: \(median)")
             let turns = try await handle.submit { loop in loop.turns }
             // A sleeping loop turns once per wake-up, not in a busy loop.
             #expect(turns < 200, "\(turns) turns for 20 wake-ups")

@@ -129,18 +129,22 @@ enum TestSockets {
 }
 
 /// An upstream that answers every request head with exactly the bytes it is given (for framing tests).
+/// It runs on an event loop of its own, so tests streaming through the shared NIO loops cannot delay it.
 final class RawUpstreamServer: Sendable {
     let port: Int
     private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup) {
         self.channel = channel
+        self.group = group
         self.port = channel.localAddress!.port!
     }
 
     static func start(answer: String, closeAfter: Bool = false) async throws -> RawUpstreamServer {
         let bytes = Array(answer.utf8)
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -148,10 +152,13 @@ final class RawUpstreamServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RawUpstreamServer(channel: channel)
+        return RawUpstreamServer(channel: channel, group: group)
     }
 
-    func stop() async throws { try await self.channel.close() }
+    func stop() async throws {
+        try await self.channel.close()
+        try await self.group.shutdownGracefully()
+    }
 
     private final class Answerer: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
