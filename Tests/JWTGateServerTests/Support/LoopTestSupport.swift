@@ -120,11 +120,17 @@ enum TestSockets {
         return fd
     }
 
-    /// A port nothing listens on (bound, then closed).
+    /// A port nothing listens on: free when probed, and below the ephemeral range, so no other test's
+    /// listener (port 0) or outgoing connection can take it meanwhile — a connection from an ephemeral
+    /// port equal to the destination port would connect to itself (TCP self-connect) instead of being refused.
     static func refusedPort() throws -> Int {
-        let (fd, port) = try ListenSocket.open(host: "127.0.0.1", port: 0)
-        close(fd)
-        return port
+        for _ in 0..<100 {
+            let candidate = Int.random(in: 20_000..<30_000)
+            guard let (fd, port) = try? ListenSocket.open(host: "127.0.0.1", port: candidate) else { continue }
+            close(fd)
+            return port
+        }
+        throw TestSupportError("no free port below the ephemeral range")
     }
 }
 
