@@ -74,6 +74,43 @@ struct LoopCurlMultiTests {
         }
     }
 
+    @Test("a host name goes through libcurl's resolver thread; its socketpair is watched eagerly, the fd reuse handled")
+    func hostNameThroughResolver() async throws {
+        // A name from /etc/hosts for 127.0.0.1 other than "localhost" (which libcurl answers itself).
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return }
+        let isLoopback = first.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+            $0.pointee.sin_addr.s_addr == UInt32(0x7f00_0001).bigEndian
+        }
+        freeaddrinfo(result)
+        guard isLoopback, host != "localhost" else { return }
+
+        let upstream = try await TestUpstreamServer.start(group: Self.nio) { _ in
+            .respond(status: 200, headers: [("Content-Length", "2")], body: ByteBuffer(string: "ok"))
+        }
+        defer { Task { try? await upstream.stop() } }
+        try await withLoopGroup { group in
+            let handle = group.loops[0]
+            for _ in 0..<5 {
+                // A fresh multi each time: an empty DNS cache, so every round resolves in the resolver thread.
+                let multi = try await Self.makeMulti(handle, .init())
+                let record = try await Self.fetch(
+                    handle, multi, LoopUpstreamRequest(method: "GET", url: "http://\(host):\(upstream.port)/n", connectTimeout: .seconds(5)),
+                    timeout: .seconds(20))
+                #expect(record.ended && record.status == 200, "\(String(describing: record.error))")
+                let foreign = try await handle.submit { _ in multi.value.foreignWatches }
+                print("resolving \(host): libcurl asked to watch \(foreign) descriptor(s) it did not open through us")
+                try await handle.submit { _ in multi.value.close() }
+            }
+            #expect(upstream.requests.count == 5)
+        }
+    }
+
     @Test("a 50 MB answer streams through a delegate that pauses: bytes held stay bounded, every byte arrives")
     func streamedAnswerWithPauses() async throws {
         let total = 50 * 1024 * 1024

@@ -64,6 +64,8 @@ final class LoopCurlMulti: IOLoopHandler, IOLoopAttachment {
     /// Counters for tests and metrics.
     private(set) var socketsRegistered = 0
     private(set) var epollChanges = 0
+    /// Watch requests for descriptors libcurl did not open through us (its resolver's socketpair).
+    private(set) var foreignWatches = 0
 
     init(loop: IOLoop, configuration: Configuration = Configuration()) throws(UpstreamClientError) {
         try CurlGlobal.ensureInitialised()
@@ -321,6 +323,7 @@ final class LoopCurlMulti: IOLoopHandler, IOLoopAttachment {
             interest.insert(.writable)
         }
         self.sockets[index] = opened | want
+        if opened == 0 { self.foreignWatches += 1 }
         do {
             if self.loop.isRegistered(fd, to: self) {
                 if self.loop.interest(of: fd) != interest {
@@ -351,6 +354,9 @@ final class LoopCurlMulti: IOLoopHandler, IOLoopAttachment {
         let index = Int(fd)
         if index >= self.sockets.count { self.sockets.append(contentsOf: repeatElement(0, count: max(64, index + 1 - self.sockets.count))) }
         self.sockets[index] = Self.openedByCurl
+        // A new socket is in no epoll set. An entry for this number is stale: the resolver's socketpair,
+        // which libcurl closes without the close callback, often had it a moment ago.
+        if self.loop.isRegistered(fd, to: self) { self.loop.forget(fd) }
     }
 
     /// CURLOPT_CLOSESOCKETFUNCTION: forget `fd` (closing removes it from epoll), then close it.

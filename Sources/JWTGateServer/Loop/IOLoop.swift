@@ -91,7 +91,9 @@ final class IOLoop {
         }
         guard self.registrations[index].interest != interest.rawValue else { return }
         let token = UInt64(self.registrations[index].generation) << 32 | UInt64(UInt32(fd))
-        let code = jwtgate_loop_epoll_ctl(self.epoll, 1, fd, interest.rawValue, token)
+        var code = jwtgate_loop_epoll_ctl(self.epoll, 1, fd, interest.rawValue, token)
+        // ENOENT: the descriptor was closed (which left epoll) without `forget`, and its number reused.
+        if code == ENOENT { code = jwtgate_loop_epoll_ctl(self.epoll, 0, fd, interest.rawValue, token) }
         guard code == 0 else { throw IOLoopError(operation: "epoll_ctl(MOD)", errno: code) }
         self.registrations[index].interest = interest.rawValue
     }
