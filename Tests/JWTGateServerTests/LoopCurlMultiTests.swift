@@ -266,6 +266,26 @@ struct LoopCurlMultiTests {
         }
     }
 
+    @Test("stopping the loop fails the transfers in flight with shutdown and frees libcurl")
+    func shutdownFailsInFlight() async throws {
+        let upstream = try await TestUpstreamServer.start(group: Self.nio) { _ in .never }
+        defer { Task { try? await upstream.stop() } }
+        let group = try LoopGroup(count: 1, namePrefix: "test-loop")
+        let handle = group.loops[0]
+        let multi = try await Self.makeMulti(handle)
+        let done = TestSignal<UpstreamRecord>()
+        try await handle.submit { loop in
+            let delegate = RecordingDelegate(loop: loop, done: done)
+            delegate.transfer = multi.value.start(LoopUpstreamRequest(method: "GET", url: "http://127.0.0.1:\(upstream.port)/"), delegate: delegate)
+        }
+        try await upstream.waitForRequests(1)
+        group.shutdown()
+        let record = try #require(await done.wait(timeout: .seconds(5)))
+        #expect(record.error == .shutdown)
+        #expect(record.offLoopCalls == 0)
+        try await upstream.waitForClosedConnections(1)
+    }
+
     @Test("cancelling mid-answer frees the handle at once, closes that connection, and the multi stays usable")
     func cancelMidAnswer() async throws {
         let upstream = try await TestUpstreamServer.start(group: Self.nio) { request in

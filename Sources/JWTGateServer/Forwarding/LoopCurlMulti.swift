@@ -48,6 +48,8 @@ final class LoopCurlMulti: IOLoopHandler, IOLoopAttachment {
     let loop: IOLoop
     let configuration: Configuration
     private var multi: UnsafeMutableRawPointer?
+    /// `close()` began: transfers a delegate starts from its failure callback fail with `.shutdown`.
+    private var closing = false
     private var pool: [LoopEasyHandle] = []
     private var active: Set<ObjectIdentifier> = []
     private var running: [ObjectIdentifier: LoopUpstreamTransfer] = [:]
@@ -109,7 +111,7 @@ final class LoopCurlMulti: IOLoopHandler, IOLoopAttachment {
 
     private func begin(_ transfer: LoopUpstreamTransfer) {
         guard transfer.phase == .running else { return }
-        guard let multi = self.multi else { return self.failSoon(transfer, .shutdown) }
+        guard let multi = self.multi, !self.closing else { return self.failSoon(transfer, .shutdown) }
         guard let easy = self.pool.popLast() ?? LoopEasyHandle(multi: self) else { return self.failSoon(transfer, .resetOrProtocol) }
         transfer.easy = easy
         if let error = easy.prepare(for: transfer) {
@@ -371,7 +373,8 @@ final class LoopCurlMulti: IOLoopHandler, IOLoopAttachment {
 
     /// Fails every transfer with `UpstreamError.shutdown`, closes every connection and frees libcurl's handles.
     func close() {
-        guard let multi = self.multi else { return }
+        guard let multi = self.multi, !self.closing else { return }
+        self.closing = true
         for transfer in Array(self.running.values) { self.complete(transfer, with: .shutdown) }
         if let timer = self.curlTimer { self.loop.cancel(timer) }
         self.curlTimer = nil
