@@ -58,6 +58,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // A measurement, not a product: the upstream leg's CPU per request on the loop vs the driver thread.
+        .executableTarget(name: "jwtgate-loop-bench", dependencies: ["JWTGateServer"], path: "bench/loop-bench"),
+
         .testTarget(name: "JWTGateCoreTests", dependencies: ["JWTGateCore"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "JWTGateServerTests", dependencies: [

@@ -75,4 +75,7 @@ int jwtgate_curl_name_current_thread(const char *name);
 }
 #endif
 
+// The event loop's and loop-driven libcurl's shims (this file is the module's umbrella header).
+#include "CJWTGateLoopShims.h"
+
 #endif

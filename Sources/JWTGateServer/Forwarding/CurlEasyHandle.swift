@@ -17,6 +17,13 @@ final class CurlEasyHandle {
     init?() {
         guard let raw = curl_easy_init() else { return nil }
         self.raw = raw
+        Self.setFixedOptions(raw)
+        _ = jwtgate_curl_easy_setopt_data_callback(raw, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+        _ = jwtgate_curl_easy_setopt_data_callback(raw, CURLOPT_WRITEFUNCTION, curlWriteCallback)
+    }
+
+    /// The options every upstream handle carries, whichever driver runs it (also `LoopEasyHandle`).
+    static func setFixedOptions(_ raw: UnsafeMutableRawPointer) {
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_NOSIGNAL, 1)
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_PATH_AS_IS, 1)
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
@@ -29,8 +36,6 @@ final class CurlEasyHandle {
         // TLS: certificate chain and host name always verified (libcurl's defaults, stated so they stay).
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_SSL_VERIFYPEER, 1)
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_SSL_VERIFYHOST, 2)
-        _ = jwtgate_curl_easy_setopt_data_callback(raw, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
-        _ = jwtgate_curl_easy_setopt_data_callback(raw, CURLOPT_WRITEFUNCTION, curlWriteCallback)
     }
 
     deinit { curl_easy_cleanup(self.raw) }
@@ -149,7 +154,7 @@ final class CurlEasyHandle {
     private static let httpsPrefix = "https://"
 
     /// libcurl's built-in CA bundle (CURLINFO_CAINFO of a fresh handle), restored for https routes without `ca_file`.
-    private static let defaultCAFile: String? = {
+    static let defaultCAFile: String? = {
         guard let probe = curl_easy_init() else { return nil }
         defer { curl_easy_cleanup(probe) }
         var pointer: UnsafeMutableRawPointer?

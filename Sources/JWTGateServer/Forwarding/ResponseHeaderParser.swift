@@ -17,7 +17,14 @@ struct ResponseHeaderParser {
     /// The response's `Content-Length`, when it had exactly one valid one.
     private(set) var contentLength: Int?
     private(set) var isComplete = false
+    /// The final block framed its body ambiguously: `Content-Length` together with `Transfer-Encoding`,
+    /// or `Content-Length`s that differ or are not a plain decimal (identical repeats are accepted).
+    /// Set with `.headComplete`; the answer must not be forwarded (502).
+    private(set) var hasFramingConflict = false
     private var contentLengthCount = 0
+    private var transferEncodingCount = 0
+    private var contentLengthMalformed = false
+    private var contentLengthsDiffer = false
 
     mutating func reset() {
         self.status = 0
@@ -25,6 +32,10 @@ struct ResponseHeaderParser {
         self.contentLength = nil
         self.contentLengthCount = 0
         self.isComplete = false
+        self.hasFramingConflict = false
+        self.transferEncodingCount = 0
+        self.contentLengthMalformed = false
+        self.contentLengthsDiffer = false
     }
 
     /// Consumes one line as libcurl delivers it (ending in CRLF or LF).
@@ -40,6 +51,8 @@ struct ResponseHeaderParser {
                 self.reset()
                 return .consumed
             }
+            self.hasFramingConflict = self.contentLengthCount > 0
+                && (self.transferEncodingCount > 0 || self.contentLengthMalformed || self.contentLengthsDiffer)
             if self.contentLengthCount != 1 { self.contentLength = nil }
             self.isComplete = true
             return .headComplete
@@ -64,7 +77,12 @@ struct ResponseHeaderParser {
         let valueBytes = Self.trimmed(line, from: colon + 1, to: line.count)
         if Self.isContentLength(nameBytes) {
             self.contentLengthCount += 1
-            self.contentLength = Self.parseDecimal(valueBytes)
+            let value = Self.parseDecimal(valueBytes)
+            if value == nil { self.contentLengthMalformed = true }
+            if self.contentLengthCount > 1 && value != self.contentLength { self.contentLengthsDiffer = true }
+            self.contentLength = value
+        } else if ASCII.equalsIgnoringCase(nameBytes, "transfer-encoding") {
+            self.transferEncodingCount += 1
         }
         self.headers.append((
             name: String(decoding: nameBytes, as: UTF8.self),

@@ -6,6 +6,7 @@ public struct UpstreamError: Error, Equatable, Sendable, CustomStringConvertible
         case resetOrProtocol
         case invalidRequest
         case shutdown
+        case invalidFraming
     }
 
     private let code: Code
@@ -27,6 +28,9 @@ public struct UpstreamError: Error, Equatable, Sendable, CustomStringConvertible
     public static let invalidRequest = UpstreamError(.invalidRequest)
     /// The client is not running (not started, or shut down while the transfer was in flight). Answer 502.
     public static let shutdown = UpstreamError(.shutdown)
+    /// The upstream's answer framed its body ambiguously (Content-Length with Transfer-Encoding,
+    /// conflicting or malformed Content-Lengths): a request-smuggling vector, never forwarded. Answer 502.
+    public static let invalidFraming = UpstreamError(.invalidFraming)
 
     static func connectFailed(curlCode: Int) -> UpstreamError { UpstreamError(.connectFailed, curlCode: curlCode) }
     static func timedOut(curlCode: Int) -> UpstreamError { UpstreamError(.timedOut, curlCode: curlCode) }
@@ -50,6 +54,7 @@ public struct UpstreamError: Error, Equatable, Sendable, CustomStringConvertible
         case .resetOrProtocol: kind = "upstream reset the connection or sent an invalid reply"
         case .invalidRequest: kind = "request could not be sent upstream"
         case .shutdown: kind = "upstream client is shut down"
+        case .invalidFraming: kind = "upstream answer had conflicting framing (Content-Length and Transfer-Encoding, or differing lengths)"
         }
         if let curlCode { return "\(kind) (curl code \(curlCode))" }
         return kind
