@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import CJWTGateCurlShims  // once this test module imports the curl shims, SOCK_STREAM resolves only through them (curl.h includes <sys/socket.h>)
 import Glibc
 #endif
 
