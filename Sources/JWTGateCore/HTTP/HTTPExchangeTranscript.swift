@@ -10,6 +10,9 @@ public enum HTTPExchangeTranscript {
         case refused(HTTPParseError)
         /// The bytes ended inside a head or a body.
         case incomplete
+        /// The last message was not keep-alive: the connection answers it and closes, reading nothing
+        /// after it (llhttp, for comparison, refuses any bytes there).
+        case closed
     }
 
     /// `arrivals` are the offsets at which each read ends, increasing, the last equal to `bytes.count`.
@@ -19,6 +22,10 @@ public enum HTTPExchangeTranscript {
             precondition(arrived >= reader.start && arrived <= bytes.count, "arrivals must increase")
             if let refusal = reader.read(upTo: arrived) {
                 reader.events.append(.refused(refusal))
+                return reader.events
+            }
+            if reader.closed {
+                reader.events.append(.closed)
                 return reader.events
             }
         }
@@ -46,6 +53,8 @@ public enum HTTPExchangeTranscript {
         /// The first byte not consumed yet.
         var start = 0
         var events: [Event] = []
+        /// Set once a message that is not keep-alive has been read.
+        var closed = false
 
         init(bytes: UnsafeRawBufferPointer, parser: HTTPRequestParser, limits: HTTPParseLimits) {
             self.bytes = bytes
@@ -69,7 +78,9 @@ public enum HTTPExchangeTranscript {
                         precondition(consumed > 0 && consumed <= available.count, "consumed out of range")
                         start += consumed
                         switch framing {
-                        case .none: events.append(.message(head, framing: .none, body: []))
+                        case .none:
+                            events.append(.message(head, framing: .none, body: []))
+                            if !head.keepAlive { closed = true; return nil }
                         case .contentLength(let length): phase = .lengthBody(head, remaining: length, body: [])
                         case .chunked: phase = .chunkedBody(head, decoder: ChunkedBodyDecoder(limits: limits), body: [])
                         }
@@ -85,6 +96,7 @@ public enum HTTPExchangeTranscript {
                     }
                     events.append(.message(head, framing: .contentLength(body.count), body: body))
                     phase = .head
+                    if !head.keepAlive { closed = true; return nil }
                 case .chunkedBody(let head, var decoder, var body):
                     let outcome = decoder.decode(available) { body.append(contentsOf: $0) }
                     switch outcome {
@@ -97,6 +109,7 @@ public enum HTTPExchangeTranscript {
                         start += consumed
                         events.append(.message(head, framing: .chunked, body: body))
                         phase = .head
+                        if !head.keepAlive { closed = true; return nil }
                     case .refuse(let error):
                         return error
                     }
