@@ -123,6 +123,16 @@ struct HTTPParserDifferentialTests {
         }
     }
 
+    /// The first nine smuggling cases are HTTPFramingTests' requests, which the gateway must answer 400.
+    @Test("HTTPFramingTests' requests are refused by both parsers, by ours with 400", arguments: RequestCorpus.smuggling.prefix(9))
+    func framingTestRequests(raw: String) {
+        let bytes = Array(raw.utf8)
+        #expect(LLHTTPReference.decode(bytes).refused)
+        let ours = LLHTTPReference.ours(bytes)
+        #expect(ours.messages.isEmpty)
+        #expect(ours.refusal?.status == 400)
+    }
+
     @Test("the corpus is the same on every run")
     func deterministic() {
         var again = RequestCorpus(seed: 0x6A77_7467_6174_6539)
