@@ -104,8 +104,11 @@ struct HTTPRequestParserRefusalTests {
         (["Transfer-Encoding: chunked", "Transfer-Encoding: identity"], .chunkedNotFinal),
         (["Transfer-Encoding: identity"], .chunkedNotFinal),
         (["Transfer-Encoding: "], .chunkedNotFinal),
+        (["Transfer-Encoding: ,"], .chunkedNotFinal),
         (["Transfer-Encoding: chunked,"], .chunkedNotFinal),
-        (["Transfer-Encoding: , chunked"], .chunkedNotFinal),
+        (["Transfer-Encoding: chunked, ,chunked"], .chunkedNotFinal),
+        (["Transfer-Encoding: chunked", "Transfer-Encoding:"], .chunkedNotFinal),
+        (["Transfer-Encoding:", "Transfer-Encoding: "], .chunkedNotFinal),
         (["Transfer-Encoding: chunked;q=1"], .chunkedNotFinal),
         (["Transfer-Encoding: \"chunked\""], .chunkedNotFinal),
     ])

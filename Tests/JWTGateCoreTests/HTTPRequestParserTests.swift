@@ -19,6 +19,8 @@ struct HTTPRequestParserAcceptTests {
         ("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", .chunked),
         ("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: CHUNKED\r\n\r\n", .chunked),
         ("POST /x HTTP/1.1\r\nHost: a\r\ntransfer-encoding: \t chunked \t\r\n\r\n", .chunked),
+        ("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , ,chunked\r\n\r\n", .chunked),
+        ("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n", .chunked),
         ("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", .none),
         ("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", .none),
         ("GET http://a.example/x?y HTTP/1.1\r\nHost: a.example\r\n\r\n", .none),

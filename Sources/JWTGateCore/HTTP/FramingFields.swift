@@ -16,7 +16,6 @@ struct FramingFields {
     private var lastCoding = Coding.none
     private var chunkedBeforeLast = false
     private var otherCodingBeforeLast = false
-    private var emptyCoding = false
 
     private enum Coding { case none, chunked, other }
 
@@ -54,17 +53,23 @@ struct FramingFields {
         return nil
     }
 
-    /// Whether Transfer-Encoding is a well-formed list ending in exactly one `chunked`: nil if so,
-    /// otherwise 400 (chunked not final, twice, or an empty element — RFC 9112 §6.3 item 4) or 501 (a
-    /// coding before it that we do not implement — RFC 9112 §6.1).
+    /// Whether Transfer-Encoding is a list ending in exactly one `chunked`: nil if so, otherwise 400
+    /// (no coding at all, chunked not final, or chunked twice — RFC 9112 §6.3 item 4) or 501 (a coding
+    /// before it that we do not implement — RFC 9112 §6.1).
     var transferEncodingError: HTTPParseError? {
-        if emptyCoding || lastCoding != .chunked || chunkedBeforeLast { return .chunkedNotFinal }
+        if lastCoding != .chunked || chunkedBeforeLast { return .chunkedNotFinal }
         if otherCodingBeforeLast { return .unsupportedTransferCoding }
         return nil
     }
 
     private mutating func noteCoding(_ coding: UnsafeRawBufferPointer) {
-        if coding.isEmpty { emptyCoding = true }
+        // RFC 9110 §5.6.1.2 has recipients ignore empty list elements, and we do before the final coding
+        // (`, chunked` is `chunked`). After `chunked`, though, one means chunked was not written last
+        // (`chunked,`): refused, as llhttp does, since the final coding is the one thing framing rests on.
+        if coding.isEmpty {
+            if lastCoding == .chunked { chunkedBeforeLast = true }
+            return
+        }
         if lastCoding == .chunked { chunkedBeforeLast = true }
         if lastCoding == .other { otherCodingBeforeLast = true }
         lastCoding = HTTPBytes.equalsLowercase(coding, "chunked") ? .chunked : .other
@@ -84,8 +89,7 @@ struct FramingFields {
         return value
     }
 
-    /// Calls `body` with each comma-separated element, whitespace trimmed (empty elements included, so
-    /// Transfer-Encoding can refuse them).
+    /// Calls `body` with each comma-separated element, whitespace trimmed, empty elements included.
     private static func forEachListElement(_ b: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         var start = 0
         while start <= b.count {
