@@ -39,7 +39,7 @@ final class ConfigSandbox: Sendable {
     }
 
     private func write(_ bytes: [UInt8], to name: String) {
-        FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
     }
 
     /// Splits the input at `#==> <file>` lines; the part before the first one is `gateway.yaml`.
@@ -64,9 +64,10 @@ final class ConfigSandbox: Sendable {
 
     /// The loader reads whatever files the YAML names. Regular files only, but `/proc/kcore` is one, and
     /// reading the machine's memory is not a parser test: inputs naming kernel or device trees, or using
-    /// escapes that could spell such a path, are skipped.
+    /// escapes or tags that could spell such a path, are skipped. (Relative paths start in this folder
+    /// under the temporary directory, so they too need `/proc` to get there.)
     static func isSafe(_ bytes: [UInt8]) -> Bool {
-        let text = String(decoding: bytes, as: UTF8.self).lowercased()
-        return !["proc", "sys", "dev", "\\", "!!binary"].contains { text.contains($0) }
+        // Bytes, not Characters: a combining mark after "/proc" must not hide it.
+        !["/proc", "/sys", "/dev", "\\", "!!"].contains { bytes.contains(Array($0.utf8)) }
     }
 }

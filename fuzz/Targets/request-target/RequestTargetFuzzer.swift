@@ -45,5 +45,6 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 private enum Routes {
     static let table = RouteTable([
         "/api/", "/api/public/", "/api/protected-endpoint/", "/admin", "/caf%C3%A9/", "/",
-    ].map { RouteConfig(path: $0, upstreams: []) })
+    ].map { RouteConfig(path: $0, upstreams: [upstream]) })
+    static let upstream = UpstreamTarget(scheme: "http", host: "127.0.0.1", port: 9001, basePath: "")
 }
