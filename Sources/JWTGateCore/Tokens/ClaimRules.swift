@@ -44,7 +44,9 @@ public struct ClaimRules: Sendable {
         }
         if let issuer {
             guard let claim = payload["iss"] else { throw .invalid("Token is missing the \"iss\" claim") }
-            guard case .string(let value) = claim, value == issuer else { throw .invalid("Invalid issuer") }
+            guard case .string(let value) = claim, Self.samePythonString(value, issuer) else {
+                throw .invalid("Invalid issuer")
+            }
         }
         try validateAudience(payload["aud"])
     }
@@ -62,7 +64,8 @@ public struct ClaimRules: Sendable {
             var strings: [String] = []
             for item in items {
                 switch item {
-                case .string(let s), .surrogateString(let s, _): strings.append(s)
+                case .string(let s): strings.append(s)
+                case .surrogateString: continue  // a str to Python, but equal to no configured audience
                 default: throw .invalid("Invalid claim format in token")
                 }
             }
@@ -70,6 +73,14 @@ public struct ClaimRules: Sendable {
         case .surrogateString: claimed = []
         default: throw .invalid("Invalid claim format in token")
         }
-        guard audience.contains(where: claimed.contains) else { throw .invalid("Invalid audience") }
+        guard audience.contains(where: { wanted in claimed.contains { Self.samePythonString($0, wanted) } }) else {
+            throw .invalid("Invalid audience")
+        }
+    }
+
+    /// Python's `str ==`: the same code points. Swift's `==` on strings is canonical equivalence, under
+    /// which a token's `"cafe\u0301"` would pass for a configured `café` (and `\u212A` for `K`).
+    static func samePythonString(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.elementsEqual(b.unicodeScalars)
     }
 }
