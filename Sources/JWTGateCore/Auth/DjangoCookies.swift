@@ -14,7 +14,9 @@ public enum DjangoCookies {
                 key = ""
                 value = chunk
             }
-            if trimmed(key) == name { found = unquote(trimmed(value)) }
+            // Code points, as Python's dict lookup compares them: Swift's `==` would let a cookie
+            // named "\u{212A}ookie" (Kelvin sign) stand in for "Kookie".
+            if trimmed(key).unicodeScalars.elementsEqual(name.unicodeScalars) { found = unquote(trimmed(value)) }
         }
         return found
     }
