@@ -1,0 +1,215 @@
+"""The reference side of the differential runs: what PyJWT 1.7.1 (called as djangorestframework-jwt
+1.11.0's jwt_decode_handler calls it) and Python's json module make of an input, in the verdict format the Swift targets print in their verdict mode (JWTGATE_FUZZ_VERDICTS=1).
+
+  json      ok <json.dumps(value, separators=(",", ":"))>  |  error <str(exception)>  |  error recursion
+  jwt-*     ok <the decoded payload, same spelling>         |  error decode|expired|invalid|malformed
+
+Where jwtgate differs from the library on purpose (spec/interface.md "Deliberate differences"), the
+reference applies the difference, so only unintended disagreements are reported:
+  * lone surrogates: a Swift string cannot hold one; jwtgate keeps U+FFFD in its place (JSONValue
+    .surrogateString), so strings and keys are compared with that substitution;
+  * difference 2: where the library raises an uncaught exception (TypeError, OverflowError,
+    RecursionError) jwtgate answers cleanly: TypeError/OverflowError are "malformed" (jwtgate's
+    TokenError.malformedClaim), a RecursionError while parsing a segment is "decode";
+  * difference 5: base64url segments must be canonical (no padding, no stray characters, zero trailing
+    bits); a non-canonical one is "decode" here, where the library would decode it leniently.
+"""
+import base64
+import binascii
+import json
+import re
+import sys
+from datetime import datetime as _datetime
+
+import unicodedata
+
+import jwt
+import jwt.api_jwt
+
+from fuzzcommon import FAMILIES, NOW, STRICT, read_key
+
+
+class _FrozenDatetime(_datetime):
+    """PyJWT 1.7.1 reads the clock as datetime.utcnow(); the harness's clock is JWTHarness.now."""
+
+    @classmethod
+    def utcnow(cls):
+        return _datetime.utcfromtimestamp(NOW)
+
+
+jwt.api_jwt.datetime = _FrozenDatetime
+
+# ------------------------------------------------------------------------------------------- JSON
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        # Keys that become equal collapse as in any dict: first position, last value (what jwtgate's
+        # JSONObject does when it meets the repeated key while parsing).
+        out = {}
+        for key, item in value.items():
+            out[_without_surrogates(key)] = _without_surrogates(item)
+        return out
+    return value
+
+
+def canonical(value):
+    # Documents nest up to 995 levels; walking and dumping them needs more frames than parsing did.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20000))
+    try:
+        return json.dumps(_without_surrogates(value), separators=(",", ":"), ensure_ascii=True)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _loads_at_top_level(text):
+    """`json.loads(text)` as if called from a script's top level. CPython's RecursionError depends on how
+    deep the caller already is, and jwtgate reproduces the depth limit of a bare call (995 levels):
+    raise the limit by the frames this call sits under."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + depth - 1)
+    try:
+        return json.loads(text)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def json_verdict(data):
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return "error %s" % error
+    try:
+        value = _loads_at_top_level(text)
+    except RecursionError:
+        return "error recursion"
+    except ValueError as error:
+        return "error %s" % error
+    return "ok " + canonical(value)
+
+
+# -------------------------------------------------------------------------------------------- JWT
+
+_B64URL = re.compile(rb"^[A-Za-z0-9_-]*$")
+
+
+def _is_canonical_b64url(segment):
+    if not _B64URL.match(segment) or len(segment) % 4 == 1:
+        return False
+    try:
+        decoded = base64.urlsafe_b64decode(segment + b"=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return base64.urlsafe_b64encode(decoded).rstrip(b"=") == segment
+
+
+def _segments_are_canonical(token):
+    try:
+        signing_input, signature = token.rsplit(b".", 1)
+        header, payload = signing_input.split(b".", 1)
+    except ValueError:
+        return True  # too few dots: the library's own "Not enough segments"
+    return all(_is_canonical_b64url(s) for s in (header, payload, signature))
+
+
+def jwt_verdict(target, token):
+    algorithms = FAMILIES[target]
+    if not _segments_are_canonical(token):
+        return "error decode"
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.DecodeError:
+        return "error decode"
+    except RecursionError:
+        return "error decode"
+    alg = header.get("alg")
+    algorithm = alg if isinstance(alg, str) and alg in algorithms else algorithms[0]
+    strict = header.get("kid") == "strict"
+    settings = STRICT if strict else {"leeway": 0, "audience": None, "issuer": None}
+    try:
+        # djangorestframework-jwt's jwt_decode_handler: an unverified decode first (it parses the payload,
+        # so a malformed payload is a DecodeError before the algorithm pin is checked), then the real one.
+        jwt.decode(token, None, False)
+        payload = jwt.decode(token, read_key(algorithm, private=False), True, options={"verify_exp": True},
+                             algorithms=[algorithm], **settings)
+    except jwt.ExpiredSignatureError:
+        return "error expired"
+    except jwt.DecodeError:
+        return "error decode"
+    except jwt.InvalidTokenError:
+        return "error invalid"
+    except RecursionError:
+        return "error decode"
+    except (TypeError, OverflowError):
+        return "error malformed"
+    return "ok " + canonical(payload)
+
+
+def verdict(target, data):
+    if target == "json":
+        return json_verdict(data)
+    return jwt_verdict(target, data)
+
+
+# --------------------------------------------------------------------------------- known differences
+# Bugs already being fixed elsewhere: the verdict jwtgate gives while the bug is there. An input on which
+# jwtgate gives exactly that verdict is reported as KNOWN, not as a mismatch; every other disagreement
+# still fails the run. Delete an entry once its fix has landed (its count in the summary drops to 0).
+
+
+def _merge_equivalent_keys(value):
+    """Objects as JSONObject builds them while it compares keys with Swift's String == (canonical
+    equivalence): canonically equivalent keys are one key, first spelling and position, last value."""
+    if isinstance(value, list):
+        return [_merge_equivalent_keys(v) for v in value]
+    if isinstance(value, dict):
+        merged, spelling = {}, {}
+        for key, item in value.items():
+            first = spelling.setdefault(unicodedata.normalize("NFD", _SURROGATE.sub("\ufffd", key)), key)
+            merged[first] = _merge_equivalent_keys(item)
+        return merged
+    return value
+
+
+def _with_merged_keys(target, data):
+    if target == "json":
+        try:
+            value = _loads_at_top_level(data.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return None
+        return "ok " + canonical(_merge_equivalent_keys(value))
+    result = jwt_verdict(target, data)
+    if not result.startswith("ok "):
+        return None
+    return "ok " + canonical(_merge_equivalent_keys(json.loads(result[3:])))
+
+
+KNOWN_DIFFERENCES = [
+    ("canonically equivalent object keys merged: JSONObject compares keys with Swift's ==; "
+     "being changed to exact code points in JSONValue.swift (another branch)", _with_merged_keys),
+]
+
+
+def known_difference(target, data, ours):
+    """The reason jwtgate's verdict `ours` is a known difference, or None."""
+    for reason, expected in KNOWN_DIFFERENCES:
+        if ours == expected(target, data):
+            return reason
+    return None
+
+
+if __name__ == "__main__":
+    # oracle.py TARGET FILE...: one "<file> <verdict>" line per file.
+    for path in sys.argv[2:]:
+        with open(path, "rb") as fh:
+            print(path, verdict(sys.argv[1], fh.read()))
