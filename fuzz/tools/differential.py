@@ -14,7 +14,7 @@ import tempfile
 from fuzzcommon import FUZZ_DIR, fnv1a64
 from oracle import known_difference, verdict
 
-TARGETS = ("json", "jwt-hmac", "jwt-rsa", "jwt-ec")
+TARGETS = ("json", "jwt-hmac", "jwt-rsa", "jwt-ec", "cookies")
 BATCH = 500
 
 

@@ -155,9 +155,55 @@ def jwt_verdict(target, token):
     return "ok " + canonical(payload)
 
 
+# ---------------------------------------------------------------------------------------- cookies
+
+
+def _cookie_string(value):
+    return "none" if value is None else json.dumps(value, ensure_ascii=True)
+
+
+def _get_jwt_value(authorization, cookie_header, prefix, cookie_name):
+    """djangorestframework-jwt 1.11.0 JSONWebTokenAuthentication.get_jwt_value (spec §6.1)."""
+    from django.http.cookie import parse_cookie
+
+    auth = authorization.split()
+    if not auth:
+        if cookie_name:
+            value = parse_cookie(cookie_header).get(cookie_name)
+            return "none" if value is None else "token:" + value.encode("utf-8").hex()
+        return "none"
+    try:
+        scheme = auth[0].lower().decode("utf-8")  # smart_text
+    except UnicodeDecodeError:
+        return "none"  # the library answers 500; jwtgate treats it as another scheme (difference 2)
+    if scheme != prefix.lower():
+        return "none"
+    if len(auth) == 1:
+        return "failure:" + _cookie_string("Invalid Authorization header. No credentials provided.")
+    if len(auth) > 2:
+        return "failure:" + _cookie_string("Invalid Authorization header. Credentials string should not contain spaces.")
+    return "token:" + auth[1].hex()
+
+
+def cookies_verdict(data):
+    """The cookies target: Authorization bytes, newline, Cookie header (text as the server decodes it)."""
+    from django.http.cookie import parse_cookie
+
+    authorization, newline, rest = data.partition(b"\n")
+    if not newline:
+        authorization, rest = b"", data
+    header = rest.decode("utf-8", "replace")
+    cookie = parse_cookie(header).get("jwt-auth")
+    return "cookie=%s jwt=%s bearer=%s" % (_cookie_string(cookie),
+                                          _get_jwt_value(authorization, header, "JWT", "jwt-auth"),
+                                          _get_jwt_value(authorization, header, "Bearer", None))
+
+
 def verdict(target, data):
     if target == "json":
         return json_verdict(data)
+    if target == "cookies":
+        return cookies_verdict(data)
     return jwt_verdict(target, data)
 
 
@@ -182,6 +228,8 @@ def _merge_equivalent_keys(value):
 
 
 def _with_merged_keys(target, data):
+    if target == "cookies":
+        return None
     if target == "json":
         try:
             value = _loads_at_top_level(data.decode("utf-8"))

@@ -20,7 +20,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let cookie = DjangoCookies.value(named: Extractors.cookieName, in: cookieHeader)
     let withCookie = Extractors.withCookie.extract(authorization: authorization, cookieHeader: cookieHeader)
     let headerOnly = Extractors.headerOnly.extract(authorization: authorization, cookieHeader: cookieHeader)
-    Verdicts.emit(input: bytes, "cookie \(cookie.map { "\"\($0)\"" } ?? "<none>") jwt \(withCookie) bearer \(headerOnly)")
+    Verdicts.emit(input: bytes, "cookie=\(describe(cookie)) jwt=\(describe(withCookie)) bearer=\(describe(headerOnly))")
 
     // A blank Authorization header is the only way to the cookie, and then the cookie is the token.
     if authorization.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
@@ -29,6 +29,19 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         fuzzRequire(headerOnly == .none, "header-only extractor used a cookie")
     }
     return 0
+}
+
+/// Verdict spellings `tools/oracle.py` reproduces: strings as ASCII-only JSON, token bytes in hex.
+private func describe(_ value: String?) -> String {
+    value.map { FuzzInput.text(PythonJSON.serialize(.string($0), ensureASCII: true)) } ?? "none"
+}
+
+private func describe(_ result: CredentialExtractor.Result) -> String {
+    switch result {
+    case .none: return "none"
+    case .failure(let message): return "failure:" + describe(message)
+    case .token(let bytes): return "token:" + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
 }
 
 private enum Extractors {
