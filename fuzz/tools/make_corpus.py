@@ -3,7 +3,8 @@ catalogue, paths, bodies and cookie headers from its tests, its profiles and use
 config/, plus hand-written edge cases for what the suite does not exercise.
 
 Run through fuzz/make-corpus (it needs PyJWT, Django and PyYAML: the oracle venv). Files are named by
-the SHA-1 of their content, as libFuzzer names its own, so a rerun changes nothing unless a source did.
+the SHA-1 of their content, as libFuzzer names its own. A rerun changes nothing unless a source did,
+except the ES* and PS* tokens: ECDSA and PSS signatures are randomised, so those seeds are re-spelt.
 """
 import ast
 import base64
