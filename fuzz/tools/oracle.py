@@ -199,11 +199,62 @@ def cookies_verdict(data):
                                           _get_jwt_value(authorization, header, "Bearer", None))
 
 
-def verdict(target, data):
+# --------------------------------------------------------------------------------------- password
+
+# Hashers Django 3.2 runs in the oracle venv. argon2 and bcrypt need libraries the venv lacks, and scrypt
+# arrived in Django 4.0: no reference for those here.
+_DJANGO_NATIVE = ("pbkdf2_sha256", "pbkdf2_sha1", "sha1", "md5", "unsalted_md5", "unsalted_sha1", "crypt")
+_django_ready = []
+
+
+def _check_password(password, encoded):
+    if not _django_ready:
+        from django.conf import settings
+        settings.configure(PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+            "django.contrib.auth.hashers.SHA1PasswordHasher", "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher", "django.contrib.auth.hashers.UnsaltedMD5PasswordHasher",
+            "django.contrib.auth.hashers.CryptPasswordHasher"])
+        _django_ready.append(True)
+    from django.contrib.auth.hashers import check_password
+    return check_password(password, encoded)
+
+
+def password_verdict(data, ours):
+    """Django 3.2's check_password; None where there is no reference (see _DJANGO_NATIVE) or the target
+    skipped the verification (work factor). Only the `verify` part is compared: which hasher jwtgate names
+    for a hash that can never verify is its own business."""
+    if "verify skipped" in ours:
+        return None
+    line, newline, rest = data.partition(b"\n")
+    password, encoded = (line, rest) if newline else (b"password", data)
+    password, encoded = password.decode("utf-8", "replace"), encoded.decode("utf-8", "replace")
+    name = encoded.split("$", 1)[0]
+    unsalted = (len(encoded) == 32 and "$" not in encoded) or (len(encoded) == 37 and encoded.startswith("md5$$")) \
+        or (len(encoded) == 46 and encoded.startswith("sha1$$"))
+    if not unsalted and name not in _DJANGO_NATIVE:
+        return None if name in ("argon2", "bcrypt", "bcrypt_sha256", "scrypt") else ours.split(" verify ")[0] + " verify false"
+    if name == "crypt":
+        data_field = encoded.split("$", 2)[-1]
+        if len(data_field) != 13:
+            return None  # jwtgate takes only DES crypt, the only kind Django writes; libxcrypt reads others
+    if password == "":
+        matches = False  # spec §7.3: an empty password never matches (DRF refuses a blank one first)
+    else:
+        try:
+            matches = _check_password(password, encoded)
+        except Exception:  # the library crashes (500) on some malformed hashes; jwtgate says "no"
+            matches = False
+    return ours.split(" verify ")[0] + " verify %s" % ("true" if matches else "false")
+
+
+def verdict(target, data, ours=None):
     if target == "json":
         return json_verdict(data)
     if target == "cookies":
         return cookies_verdict(data)
+    if target == "password":
+        return password_verdict(data, ours or "")
     return jwt_verdict(target, data)
 
 
@@ -228,7 +279,7 @@ def _merge_equivalent_keys(value):
 
 
 def _with_merged_keys(target, data):
-    if target == "cookies":
+    if target in ("cookies", "password"):
         return None
     if target == "json":
         try:
@@ -260,4 +311,4 @@ if __name__ == "__main__":
     # oracle.py TARGET FILE...: one "<file> <verdict>" line per file.
     for path in sys.argv[2:]:
         with open(path, "rb") as fh:
-            print(path, verdict(sys.argv[1], fh.read()))
+            print(path, verdict(sys.argv[1], fh.read(), ours=""))
