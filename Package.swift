@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "jwtgate", targets: ["jwtgate"]),
+        .library(name: "JWTGateCore", targets: ["JWTGateCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),

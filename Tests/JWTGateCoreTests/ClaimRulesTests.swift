@@ -71,4 +71,22 @@ struct ClaimRulesTests {
         #expect(check(#"{}"#, ClaimRules(issuer: "me")) == .invalidClaimOrAlgorithm)
         #expect(check(#"{"iss":5}"#, ClaimRules(issuer: "5")) == .invalidClaimOrAlgorithm)
     }
+
+    /// Found by `fuzz/differential jwt-hmac`: Swift's `==` is canonical equivalence, PyJWT's is code points.
+    @Test("aud and iss match by code points, as Python compares str, not by canonical equivalence")
+    func codePointComparison() {
+        let cafe = ClaimRules(audience: ["caf\u{E9}"])
+        #expect(check(#"{"aud":"caf\u00e9"}"#, cafe) == nil)
+        #expect(check(#"{"aud":"cafe\u0301"}"#, cafe) == .invalidClaimOrAlgorithm)
+        #expect(check(#"{"aud":["cafe\u0301"]}"#, cafe) == .invalidClaimOrAlgorithm)
+        #expect(check(#"{"iss":"\u212aey"}"#, ClaimRules(issuer: "Key")) == .invalidClaimOrAlgorithm)
+        #expect(check(#"{"iss":"Key"}"#, ClaimRules(issuer: "Key")) == nil)
+    }
+
+    @Test("a lone surrogate in aud is a string that matches no audience, not even U+FFFD")
+    func surrogateAudience() {
+        let replacement = ClaimRules(audience: ["\u{FFFD}"])
+        #expect(check(#"{"aud":["\ud800"]}"#, replacement) == .invalidClaimOrAlgorithm)
+        #expect(check(#"{"aud":["\ud800","\ufffd"]}"#, replacement) == nil)
+    }
 }

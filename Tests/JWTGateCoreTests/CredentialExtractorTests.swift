@@ -40,5 +40,14 @@ struct CredentialExtractorTests {
         #expect(DjangoCookies.value(named: "c", in: #"c="x""#) == "x")
         #expect(DjangoCookies.value(named: "c", in: #"c=""#) == "\"")
         #expect(DjangoCookies.value(named: "c", in: " c = v ") == "v")
+        // Found by fuzz/differential cookies: Python's `.` does not match a newline, so `\` + LF stays.
+        #expect(DjangoCookies.value(named: "c", in: "c=\"a\\\nb\\\"\"") == "a\\\nb\"")
+    }
+
+    @Test("cookie names match by code points, as Django's dict lookup does, not by canonical equivalence")
+    func cookieNameCodePoints() {
+        #expect(DjangoCookies.value(named: "Kookie", in: "\u{212A}ookie=forged") == nil)
+        #expect(DjangoCookies.value(named: "caf\u{E9}", in: "cafe\u{301}=forged") == nil)
+        #expect(DjangoCookies.value(named: "Kookie", in: "\u{212A}ookie=forged; Kookie=real") == "real")
     }
 }

@@ -45,12 +45,18 @@ final class CollectingHandler: UpstreamResponseHandler {
 
     func upstreamResponseEnd() {
         self.collected.events.append("end")
+        // The transfer holds this handler; keeping it (or a closure that reaches it) would be a cycle,
+        // which LeakSanitizer reports at exit.
+        self.transfer = nil
+        self.onBodyPart = nil
         self.promise.succeed(self.collected)
     }
 
     func upstreamFailed(_ error: UpstreamError) {
         self.collected.events.append("failed")
         self.collected.error = error
+        self.transfer = nil
+        self.onBodyPart = nil
         self.promise.succeed(self.collected)
     }
 }
@@ -481,6 +487,10 @@ struct UpstreamClientTests {
                 if didCancel { callsAfterCancel.withLock { $0 += 1 }; return }
                 didCancel = true
                 handler.transfer!.cancel()
+                // No end or failure comes after a cancel: break the handler/transfer cycle and settle
+                // the handler's promise here (NIO traps on a promise freed unfulfilled).
+                handler.transfer = nil
+                handler.promise.succeed(handler.collected)
                 cancelled.succeed()
             }
             handler.transfer = client.execute(Self.request("GET", server, path: "/big"), on: loop, handler: handler)
