@@ -14,6 +14,8 @@ public enum DjangoCookies {
                 key = ""
                 value = chunk
             }
+            // Code points, as Python's dict lookup compares them: Swift's `==` would let a cookie
+            // named "\u{212A}ookie" (Kelvin sign) stand in for "Kookie".
             if trimmed(key).isExactly(name) { found = unquote(trimmed(value)) }
         }
         return found
@@ -35,7 +37,8 @@ public enum DjangoCookies {
         var i = inner.startIndex
         while i < inner.endIndex {
             let c = inner[i]
-            guard c == "\\", i + 1 < inner.endIndex else {
+            // `_unquote`'s pattern is `\\(?:([0-3][0-7][0-7])|(.))`, and `.` does not match a newline.
+            guard c == "\\", i + 1 < inner.endIndex, inner[i + 1] != "\n" else {
                 out.append(c)
                 i += 1
                 continue

@@ -44,7 +44,9 @@ public struct ClaimRules: Sendable {
         }
         if let issuer {
             guard let claim = payload["iss"] else { throw .invalid("Token is missing the \"iss\" claim") }
-            guard case .string(let value) = claim, value.isExactly(issuer) else { throw .invalid("Invalid issuer") }
+            guard case .string(let value) = claim, value.isExactly(issuer) else {
+                throw .invalid("Invalid issuer")
+            }
         }
         try validateAudience(payload["aud"])
     }
@@ -62,7 +64,8 @@ public struct ClaimRules: Sendable {
             var strings: [String] = []
             for item in items {
                 switch item {
-                case .string(let s), .surrogateString(let s, _): strings.append(s)
+                case .string(let s): strings.append(s)
+                case .surrogateString: continue  // a str to Python, but equal to no configured audience
                 default: throw .invalid("Invalid claim format in token")
                 }
             }
@@ -70,7 +73,8 @@ public struct ClaimRules: Sendable {
         case .surrogateString: claimed = []
         default: throw .invalid("Invalid claim format in token")
         }
-        // PyJWT's `in` compares code points; Swift's `==` would also accept canonically equivalent spellings.
-        guard audience.contains(where: { wanted in claimed.contains { $0.isExactly(wanted) } }) else { throw .invalid("Invalid audience") }
+        guard audience.contains(where: { wanted in claimed.contains { $0.isExactly(wanted) } }) else {
+            throw .invalid("Invalid audience")
+        }
     }
 }
