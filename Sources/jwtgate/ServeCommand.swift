@@ -34,6 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "jwtgate")
+        // Access-log lines go to a buffer written in batches off the request threads.
+        let accessLog = try AccessLogSink(destination: logging.accessLogPath.map { .file($0) } ?? .standardError,
+                                          capacity: logging.accessLogBuffer)
+        try accessLog.start()
+        AccessLog.bootstrap(accessLog, format: format == .json ? .json : .text)
+        defer { accessLog.stop() }
         for warning in PathVariantReview.warnings(for: runtime.config) {
             logger.warning("config.warning", metadata: ["config.issue": "\(warning)"])
         }

@@ -210,6 +210,8 @@ struct ConfigLoaderTests {
               level: debug
               format: json
               access_log: false
+              access_log_path: logs/access.log
+              access_log_buffer: 64KiB
             routes: null
             """, users: """
             users:
@@ -256,6 +258,8 @@ struct ConfigLoaderTests {
         #expect(config.logging.level == .debug)
         #expect(config.logging.format == .json)
         #expect(config.logging.accessLog == false)
+        #expect(config.logging.accessLogPath?.hasSuffix("/logs/access.log") == true, "relative to the config file")
+        #expect(config.logging.accessLogBuffer == 65_536)
         #expect(config.routesFile == nil)
         guard case .file(_, let users) = config.users.backend else {
             Issue.record("expected the file backend")

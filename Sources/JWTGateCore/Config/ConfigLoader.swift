@@ -44,7 +44,7 @@ public enum ConfigLoader {
         let endpoints = parseEndpoints(top["endpoints"], reader)
         let jwt = parseJWT(top["jwt"], reader, baseDirectory: baseDirectory,
                            issuesTokens: endpoints.obtain != nil || endpoints.refresh != nil)
-        let logging = parseLogging(top["logging"], reader)
+        let logging = parseLogging(top["logging"], reader, baseDirectory: baseDirectory)
         let throttle = parseThrottle(top["throttle"], reader)
         let users = parseUsers(top["users"], reader, baseDirectory: baseDirectory)
         if let users { checkUserSecretField(jwt, users, top["jwt"], reader) }

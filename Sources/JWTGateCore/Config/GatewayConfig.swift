@@ -210,6 +210,11 @@ public struct LoggingConfig: Sendable {
     public var format: Format = .text
     /// One line per request at info level.
     public var accessLog: Bool = true
+    /// Where access-log lines go: nil = standard error; a file is appended to and reopened on
+    /// SIGHUP/SIGUSR1 (logrotate).
+    public var accessLogPath: String?
+    /// Bytes of access-log lines buffered between two writes; beyond it lines are dropped and counted.
+    public var accessLogBuffer: Int = 1_048_576
     public init() {}
 }
 

@@ -12,7 +12,7 @@ enum GatewayKeys {
                       "response_fields"]
     static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics", "metrics_allow"]
     static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]
-    static let logging = ["level", "format", "access_log"]
+    static let logging = ["level", "format", "access_log", "access_log_path", "access_log_buffer"]
     static let throttle = ["obtain_per_ip", "obtain_per_username", "max_keys"]
 
     /// Every section key by its full path, to point a key written in the wrong section to the right one.
@@ -104,8 +104,8 @@ extension ConfigLoader {
         return config
     }
 
-    /// `logging:`: level, format, access_log.
-    static func parseLogging(_ field: Field?, _ reader: YAMLNodeReader) -> LoggingConfig {
+    /// `logging:`: level, format, access_log and where it goes.
+    static func parseLogging(_ field: Field?, _ reader: YAMLNodeReader, baseDirectory: String) -> LoggingConfig {
         var config = LoggingConfig()
         guard let field, !reader.isNull(field),
               let entries = reader.mapping(field, known: GatewayKeys.logging,
@@ -113,6 +113,10 @@ extension ConfigLoader {
         if let level = reader.choice(entries["level"], LoggingConfig.Level.self) { config.level = level }
         if let format = reader.choice(entries["format"], LoggingConfig.Format.self) { config.format = format }
         if let accessLog = reader.bool(entries["access_log"]) { config.accessLog = accessLog }
+        if let entry = entries["access_log_path"], !reader.isNull(entry), let path = reader.string(entry) {
+            config.accessLogPath = ConfigPaths.resolve(path, relativeTo: baseDirectory)
+        }
+        if let bytes = reader.byteCount(entries["access_log_buffer"]) { config.accessLogBuffer = bytes }
         return config
     }
 }

@@ -22,14 +22,24 @@ public final class GatewayService: Service, Sendable {
             "config": "\(runtime.config.sourceFile)",
         ])
         let server = runtime.config.server
-        // SIGHUP reloads the configuration files, as nginx and HAProxy users expect.
+        // SIGHUP reloads the configuration files and reopens the access log, as nginx and HAProxy
+        // users expect; SIGUSR1 only reopens the access log (logrotate's postrotate).
+        let logger = self.logger
         let reloads = Task {
-            for await _ in await UnixSignalsSequence(trapping: .sighup) { gateway.reload() }
+            for await signal in await UnixSignalsSequence(trapping: .sighup, .sigusr1) {
+                if signal == .sighup { gateway.reload() }
+                do {
+                    try AccessLog.reopen()
+                } catch {
+                    logger.error("access_log.reopen.failed", metadata: ["error": "\(error)"])
+                }
+            }
         }
         defer { reloads.cancel() }
         // Suspends until the ServiceGroup relays SIGTERM/SIGINT (or the task is cancelled).
         try? await gracefulShutdown()
         logger.notice("gateway.draining", metadata: ["drain_grace": "\(server.drainGrace)"])
         await gateway.drainAndStop(grace: server.drainGrace, timeout: server.shutdownTimeout)
+        AccessLog.flush()
     }
 }

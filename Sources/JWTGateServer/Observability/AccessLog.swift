@@ -1,12 +1,50 @@
+import JWTGateCore
 import Logging
 import NIOHTTP1
+import Synchronization
 
-/// One info line per finished request. The path is logged without its query (queries can carry
+/// One line per finished request. The path is logged without its query (queries can carry
 /// secrets); Authorization and cookies are never logged.
-enum AccessLog {
+///
+/// `serve` installs an `AccessLogSink` (`bootstrap`): lines are formatted straight into its bounded
+/// buffer and written in batches off the request threads. Without one (tests, embedding), lines go
+/// through swift-log as before.
+public enum AccessLog {
+    public enum Format: Sendable { case text, json }
+
+    private struct Installed: Sendable {
+        let sink: AccessLogSink
+        let format: Format
+    }
+
+    private static let installed = Mutex<Installed?>(nil)
+
+    /// Sends access-log lines to `sink` from now on (process-wide, like `LoggingSystem.bootstrap`).
+    public static func bootstrap(_ sink: AccessLogSink, format: Format) {
+        installed.withLock { $0 = Installed(sink: sink, format: format) }
+    }
+
+    /// Lines the installed sink had to drop because its buffer was full.
+    public static var droppedLines: Int { installed.withLock { $0?.sink.droppedLines } ?? 0 }
+
+    /// Flushes the installed sink and reopens its file (logrotate: SIGHUP, SIGUSR1).
+    public static func reopen() throws(AccessLogError) {
+        guard let sink = installed.withLock({ $0?.sink }) else { return }
+        try sink.reopen()
+    }
+
+    /// Writes what the installed sink holds (drain).
+    public static func flush() { installed.withLock { $0?.sink }?.flush() }
+
     static func record(logger: Logger, enabled: Bool, head: HTTPRequestHead, status: Int, nanoseconds: UInt64, userID: String?) {
-        guard enabled, logger.logLevel <= .info else { return }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        guard enabled else { return }
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if let target = installed.withLock({ $0 }) {
+            write(to: target.sink, format: target.format, method: head.method.rawValue, path: path, status: status,
+                  nanoseconds: nanoseconds, userID: userID)
+            return
+        }
+        guard logger.logLevel <= .info else { return }
         var metadata: Logger.Metadata = [
             "http.method": "\(head.method.rawValue)",
             "http.path": "\(path)",
@@ -15,5 +53,89 @@ enum AccessLog {
         ]
         if let userID { metadata["user.id"] = "\(userID)" }
         logger.info("request", metadata: metadata)
+    }
+
+    /// The line itself: text `2026-12-06T08:00:00.123Z info request http.method=GET http.path=/x
+    /// http.status=200 duration.ms=0.412 user.id=1`, or one JSON object in the shape of the JSON log
+    /// handler's lines. Client-controlled text (the path) is escaped so a line stays one line.
+    public static func write(to sink: AccessLogSink, format: Format, method: String, path: Substring, status: Int,
+                             nanoseconds: UInt64, userID: String?) {
+        let micros = Int(nanoseconds / 1000)
+        let now = GatewayClock.wallClock()
+        let subsecond = now.nanoseconds / 1_000_000
+        sink.append(second: now.seconds) { out, stamp in
+            switch format {
+            case .text:
+                out.append(contentsOf: stamp)
+                out.append(UInt8(ascii: "."))
+                appendPadded(subsecond, width: 3, to: &out)
+                out.append(contentsOf: "Z info request http.method=".utf8)
+                appendEscaped(method, quoteForJSON: false, to: &out)
+                out.append(contentsOf: " http.path=".utf8)
+                appendEscaped(path, quoteForJSON: false, to: &out)
+                out.append(contentsOf: " http.status=".utf8)
+                out.append(contentsOf: String(status).utf8)
+                out.append(contentsOf: " duration.ms=".utf8)
+                appendMillis(micros, to: &out)
+                if let userID {
+                    out.append(contentsOf: " user.id=".utf8)
+                    appendEscaped(userID, quoteForJSON: false, to: &out)
+                }
+            case .json:
+                out.append(contentsOf: "{\"ts\":".utf8)
+                out.append(contentsOf: String(now.seconds).utf8)
+                out.append(contentsOf: ",\"time\":\"".utf8)
+                out.append(contentsOf: stamp)
+                out.append(UInt8(ascii: "."))
+                appendPadded(subsecond, width: 3, to: &out)
+                out.append(contentsOf: "Z\",\"level\":\"info\",\"logger\":\"jwtgate\",\"msg\":\"request\",\"http.method\":\"".utf8)
+                appendEscaped(method, quoteForJSON: true, to: &out)
+                out.append(contentsOf: "\",\"http.path\":\"".utf8)
+                appendEscaped(path, quoteForJSON: true, to: &out)
+                out.append(contentsOf: "\",\"http.status\":\"".utf8)
+                out.append(contentsOf: String(status).utf8)
+                out.append(contentsOf: "\",\"duration.ms\":\"".utf8)
+                appendMillis(micros, to: &out)
+                out.append(UInt8(ascii: "\""))
+                if let userID {
+                    out.append(contentsOf: ",\"user.id\":\"".utf8)
+                    appendEscaped(userID, quoteForJSON: true, to: &out)
+                    out.append(UInt8(ascii: "\""))
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// Microseconds as milliseconds with three decimals ("0.412").
+    private static func appendMillis(_ micros: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: String(micros / 1000).utf8)
+        out.append(UInt8(ascii: "."))
+        appendPadded(micros % 1000, width: 3, to: &out)
+    }
+
+    private static func appendPadded(_ value: Int, width: Int, to out: inout [UInt8]) {
+        let digits = Array(String(value).utf8)
+        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
+        out.append(contentsOf: digits)
+    }
+
+    /// Bytes below 0x20, DEL, `"` and `\` become `\u00XX` (JSON) or `\xXX` (text); text also escapes
+    /// spaces, so `key=value` pairs stay split on spaces.
+    static func appendEscaped(_ text: some StringProtocol, quoteForJSON: Bool, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            let special = byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                || (!quoteForJSON && byte == UInt8(ascii: " "))
+            guard special else { out.append(byte); continue }
+            if quoteForJSON {
+                out.append(contentsOf: "\\u00".utf8)
+            } else {
+                out.append(contentsOf: "\\x".utf8)
+            }
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
     }
 }

@@ -54,6 +54,7 @@ public final class GatewayMetrics: Sendable {
     /// by a full table since the last (re)load. Set when /metrics is read.
     private let throttleKeys: [Gauge]
     private let throttleEvictions: [Gauge]
+    private let accessLogDropped: Gauge
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -86,6 +87,13 @@ public final class GatewayMetrics: Sendable {
         throttleEvictions = ["obtain_per_ip", "obtain_per_username"].map {
             registry.makeGauge(descriptor: Names.throttleEvictions, labels: [("throttle", $0)])
         }
+        accessLogDropped = registry.makeGauge(descriptor: Names.accessLogDropped)
+    }
+
+    /// Gauges that are read from their owners when /metrics is rendered.
+    func refreshSampledGauges(perIP: RateThrottle?, perUsername: RateThrottle?) {
+        updateThrottles(perIP: perIP, perUsername: perUsername)
+        accessLogDropped.set(Int64(AccessLog.droppedLines))
     }
 
     func updateThrottles(perIP: RateThrottle?, perUsername: RateThrottle?) {
@@ -153,6 +161,10 @@ public final class GatewayMetrics: Sendable {
         static var throttleEvictions: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "throttle_evicted_keys", unitName: "",
                                  helpText: "Live keys evicted from a full throttle table since the last (re)load")
+        }
+        static var accessLogDropped: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "access_log_dropped_lines", unitName: "",
+                                 helpText: "Access-log lines dropped since start because the log buffer was full")
         }
         static var reloads: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "config_reloads", unitName: "total",

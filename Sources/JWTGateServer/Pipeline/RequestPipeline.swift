@@ -57,7 +57,7 @@ final class RequestPipeline: Sendable {
             guard allowed.contains(where: { $0.contains(request.peerBytes) || $0.contains(Self.unmapped(request.peerBytes)) }) else {
                 return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
             }
-            metrics.updateThrottles(perIP: runtime.obtainPerIP, perUsername: runtime.obtainPerUsername)
+            metrics.refreshSampledGauges(perIP: runtime.obtainPerIP, perUsername: runtime.obtainPerUsername)
             return .done(.answer(GatewayAnswer(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                                body: metrics.render()), metrics.metrics))
         }

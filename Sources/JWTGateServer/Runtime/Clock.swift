@@ -15,6 +15,13 @@ enum GatewayClock {
         return Int64(ts.tv_sec)
     }
 
+    /// Wall-clock time as whole seconds and nanoseconds (one clock read for a log line's stamp).
+    static func wallClock() -> (seconds: Int, nanoseconds: Int) {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return (Int(ts.tv_sec), Int(ts.tv_nsec))
+    }
+
     /// Seconds with a fraction, on the monotonic clock (throttle windows).
     static func monotonicSeconds() -> Double {
         Double(monotonicNanoseconds()) / 1_000_000_000
