@@ -37,14 +37,14 @@ public enum AccessLog {
     public static func flush() { installed.withLock { $0?.sink }?.flush() }
 
     static func record(logger: Logger, enabled: Bool, head: HTTPRequestHead, status: Int, nanoseconds: UInt64, userID: String?) {
-        guard enabled else { return }
+        // Lines are at info level: `logging.level: warning` silences them on either path.
+        guard enabled, logger.logLevel <= .info else { return }
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         if let target = installed.withLock({ $0 }) {
             write(to: target.sink, format: target.format, method: head.method.rawValue, path: path, status: status,
                   nanoseconds: nanoseconds, userID: userID)
             return
         }
-        guard logger.logLevel <= .info else { return }
         var metadata: Logger.Metadata = [
             "http.method": "\(head.method.rawValue)",
             "http.path": "\(path)",
