@@ -6,6 +6,7 @@ import PackageDescription
 // `main` comes from libFuzzer.
 let fuzzTargets = [
     "jwt-hmac", "jwt-rsa", "jwt-ec", "json", "drf-body", "request-target", "password", "cookies", "config",
+    "http-parser",
 ]
 
 let package = Package(

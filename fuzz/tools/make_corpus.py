@@ -375,6 +375,25 @@ def config_seeds():
         add("config", edge)
 
 
+# Request heads for the HTTP/1.1 parser: ordinary requests and the smuggling framings it must refuse.
+HTTP_SEEDS = [
+    b'GET http://g/x HTTP/1.1\r\nHost: g\r\n\r\n',
+    b'GET / HTTP/1.1\nHost: g\n\n',
+    b'POST / HTTP/1.1\r\nHost: g\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    b'CONNECT upstream:443 HTTP/1.1\r\nHost: upstream:443\r\n\r\n',
+    b'POST / HTTP/1.1\r\nHost: g\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+    b'POST /x HTTP/1.1\r\nHost: [::1]:8080\r\nExpect: 100-continue\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n',
+    b'GET /api/orders/1?x=1 HTTP/1.1\r\nHost: gateway.test\r\nAuthorization: JWT abc.def.ghi\r\n\r\n',
+    b'GET / HTTP/1.0\r\n\r\n',
+    b'GET / HTTP/1.1\r\nHost: g\r\nX: a\r\n b\r\n\r\n',
+    b'OPTIONS * HTTP/1.1\r\nHost: g\r\n\r\n',
+    b'GET /a HTTP/1.1\r\nHost: g\r\n\r\nGET /b HTTP/1.1\r\nHost: g\r\nConnection: close\r\n\r\n',
+    b'POST /api/x HTTP/1.1\r\nHost: g\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nTrailer: v\r\n\r\n',
+    b'POST /api-token-auth/ HTTP/1.1\r\nHost: g\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    b'POST / HTTP/1.1\r\nHost: g\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
+]
+
+
 def main():
     jwt_seeds()
     hs_profile = Profile("HS256", False)
@@ -395,6 +414,8 @@ def main():
     cookie_seeds(token)
     password_seeds()
     config_seeds()
+    for raw in HTTP_SEEDS:
+        add("http-parser", raw)
 
     for target, found in sorted(seeds.items()):
         directory = os.path.join(CORPUS, target)

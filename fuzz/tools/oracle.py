@@ -21,7 +21,6 @@ import re
 import sys
 from datetime import datetime as _datetime
 
-import unicodedata
 
 import jwt
 import jwt.api_jwt
@@ -264,39 +263,10 @@ def verdict(target, data, ours=None):
 # still fails the run. Delete an entry once its fix has landed (its count in the summary drops to 0).
 
 
-def _merge_equivalent_keys(value):
-    """Objects as JSONObject builds them while it compares keys with Swift's String == (canonical
-    equivalence): canonically equivalent keys are one key, first spelling and position, last value."""
-    if isinstance(value, list):
-        return [_merge_equivalent_keys(v) for v in value]
-    if isinstance(value, dict):
-        merged, spelling = {}, {}
-        for key, item in value.items():
-            first = spelling.setdefault(unicodedata.normalize("NFD", _SURROGATE.sub("\ufffd", key)), key)
-            merged[first] = _merge_equivalent_keys(item)
-        return merged
-    return value
-
-
-def _with_merged_keys(target, data):
-    if target in ("cookies", "password"):
-        return None
-    if target == "json":
-        try:
-            value = _loads_at_top_level(data.decode("utf-8"))
-        except (ValueError, RecursionError):
-            return None
-        return "ok " + canonical(_merge_equivalent_keys(value))
-    result = jwt_verdict(target, data)
-    if not result.startswith("ok "):
-        return None
-    return "ok " + canonical(_merge_equivalent_keys(json.loads(result[3:])))
-
-
-KNOWN_DIFFERENCES = [
-    ("canonically equivalent object keys merged: JSONObject compares keys with Swift's ==; "
-     "being changed to exact code points in JSONValue.swift (another branch)", _with_merged_keys),
-]
+# Deliberate differences jwtgate keeps from its references, each with the verdict it gives instead.
+# (Empty: the one entry, JSON object keys merged under Swift's canonical equivalence, was a bug and is
+# fixed — JSONObject compares keys by code points.)
+KNOWN_DIFFERENCES = []
 
 
 def known_difference(target, data, ours):
