@@ -68,6 +68,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            // EmbeddedChannel, to run NIO's llhttp decoder as the reference in the parser's differential tests.
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ],
                     exclude: ["Support/postgres-test-server.sh", "Support/https-upstream.py"]),
