@@ -1,14 +1,13 @@
 import Logging
-import NIOHTTP1
 
 /// One info line per finished request. The path is logged without its query (queries can carry
 /// secrets); Authorization and cookies are never logged.
 enum AccessLog {
-    static func record(logger: Logger, enabled: Bool, head: HTTPRequestHead, status: Int, nanoseconds: UInt64, userID: String?) {
+    static func record(logger: Logger, enabled: Bool, method: String, target: String, status: Int, nanoseconds: UInt64, userID: String?) {
         guard enabled, logger.logLevel <= .info else { return }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         var metadata: Logger.Metadata = [
-            "http.method": "\(head.method.rawValue)",
+            "http.method": "\(method)",
             "http.path": "\(path)",
             "http.status": "\(status)",
             "duration.ms": "\(Double(nanoseconds / 1000) / 1000)",
