@@ -47,6 +47,17 @@ final class RawHTTPClient {
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
+    /// Sends as much of `bytes` as the peer takes; returns the count (less than all when it closed or reset).
+    func sendCounting(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min($0.count, 65_536), Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return offset }
+            offset += n
+        }
+        return offset
+    }
+
     /// Sends a request with Content-Length (when there is a body) and Host.
     func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> Response {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: gateway.test\r\n"
@@ -111,6 +122,19 @@ final class RawHTTPClient {
             buffer = []
         }
         return response
+    }
+
+    /// One read of whatever arrived (buffered bytes first); 0 at end of stream.
+    func drainOnce() throws -> Int {
+        if !buffer.isEmpty {
+            let n = buffer.count
+            buffer = []
+            return n
+        }
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n < 0 { throw ClosedError() }
+        return n
     }
 
     /// True when the server closed the connection (a read returns end of stream).
