@@ -2,7 +2,8 @@ import JWTGateCore
 import Testing
 
 /// A figure for docs/http-parser.md, not a check: run with
-/// `swift test -c release --filter ParserThroughput`. It prints; it asserts nothing about time.
+/// `swift test -c release -Xswiftc -enable-testing --filter ParserThroughput` (the Core tests use
+/// `@testable import`). It prints; it asserts nothing about time.
 @Suite("ParserThroughput")
 struct ParserThroughputTests {
     /// A typical browser-ish GET head of about 400 bytes.

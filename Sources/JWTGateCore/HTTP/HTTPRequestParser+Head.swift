@@ -77,9 +77,9 @@ extension HTTPRequestParser {
         -> Result<RequestHead.TargetForm, HTTPParseError>
     {
         let isConnect = method.elementsEqual("CONNECT".utf8)
+        if target[0] == UInt8(ascii: "/") && !isConnect { return .success(.origin) }  // almost every request
         let isAuthority = HTTPHostSyntax.isValid(target, portRequired: true)
         if isConnect { return isAuthority ? .success(.authority) : .failure(.targetFormNotAllowed) }
-        if target[0] == UInt8(ascii: "/") { return .success(.origin) }
         if target.count == 1 && target[0] == UInt8(ascii: "*") {
             return method.elementsEqual("OPTIONS".utf8) ? .success(.asterisk) : .failure(.targetFormNotAllowed)
         }
