@@ -134,20 +134,33 @@ struct LoopPlaneTests {
 
     @Test("a client that stops reading a large answer is closed after send_timeout; its upstream transfer stops")
     func sendTimeout() async throws {
+        // More than every kernel buffer on the way holds (tcp_rmem lets the upstream leg take 32 MiB).
         let total = 64 * 1024 * 1024
-        try await Self.withLoopGateway(reply: { _ in .streamed(total: total, chunkSize: 64 * 1024) },
-                                       configure: { $0.server.sendTimeout = .milliseconds(500) }) { gateway, upstream in
-            let client = try RawHTTPClient(port: gateway.port, receiveTimeoutSeconds: 10)
+        try await Self.withLoopGateway(reply: { request in
+            request.uri.hasSuffix("/big") ? .streamed(total: total, chunkSize: 64 * 1024) : .json(#"{"ok":true}"#)
+        }, configure: { $0.server.sendTimeout = .milliseconds(500) }) { gateway, upstream in
+            let client = try RawHTTPClient(port: gateway.port, receiveTimeoutSeconds: 10, receiveBufferBytes: 64 * 1024)
             client.send("GET /api/public/big HTTP/1.1\r\nHost: a\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(1500))  // not reading: send_timeout passes
-            let streamed = upstream.streamedBytes
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(upstream.streamedBytes == streamed, "the upstream is no longer read")
-            #expect(streamed < total)
+            // Not reading: the socket buffers fill, the transfer pauses, send_timeout passes, the gateway
+            // closes and cancels the transfer, and the upstream's stream stops. Waited for, not slept
+            // for: the upstream first builds its 64 MiB (slow in a debug build), a loaded box streams slowly.
+            let giveUp = ContinuousClock.now + .seconds(60)
+            while upstream.streamedBytes == 0 && ContinuousClock.now < giveUp { try await Task.sleep(for: .milliseconds(50)) }
+            var streamed = upstream.streamedBytes
+            var stableSince = ContinuousClock.now
+            while ContinuousClock.now - stableSince < .seconds(2) && ContinuousClock.now < giveUp {
+                try await Task.sleep(for: .milliseconds(100))
+                if upstream.streamedBytes != streamed {
+                    streamed = upstream.streamedBytes
+                    stableSince = ContinuousClock.now
+                }
+            }
+            #expect(streamed > 0 && streamed < total, "the upstream is no longer read")
             // What the kernel buffered comes out, then the end: the connection was closed.
             var received = 0
             while let n = try? client.drainOnce(), n > 0 { received += n }
             #expect(received < total)
+            #expect(upstream.streamedBytes == streamed, "the cancelled transfer is not resumed by the client reading")
             let other = try RawHTTPClient(port: gateway.port)
             #expect(try other.request("GET", "/api/public/small").status == 200, "the gateway and upstream keep serving")
         }

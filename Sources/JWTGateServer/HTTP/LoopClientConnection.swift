@@ -157,7 +157,6 @@ final class LoopClientConnection: IOLoopHandler {
     }
 
     private func writable() {
-        lastWriteAt = loop.now
         guard flushSend() else { return }
         if answer.paused && send.count <= send.limit / 2, let transfer {
             answer.paused = false
