@@ -145,6 +145,27 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.self) { _ = try fixture.load(gateway: inverted) }
     }
 
+    @Test("the loop plane's settings are read with their defaults; an unknown data_plane is refused")
+    func loopPlaneSettings() throws {
+        let fixture = try ConfigFixture()
+        let config = try fixture.load(gateway: ConfigFixture.gateway(
+            "server:\n  data_plane: loop\n  max_connections: 500\n  header_timeout: 2s\n  body_timeout: 3s\n  send_timeout: 4s"))
+        #expect(config.server.dataPlane == .loop)
+        #expect(config.server.maxConnections == 500)
+        #expect(config.server.headerTimeout == .seconds(2))
+        #expect(config.server.bodyTimeout == .seconds(3))
+        #expect(config.server.sendTimeout == .seconds(4))
+        let defaults = try fixture.load(gateway: ConfigFixture.gateway())
+        #expect(defaults.server.dataPlane == .nio && defaults.server.maxConnections == 10_000)
+        #expect(defaults.server.headerTimeout == .seconds(10) && defaults.server.bodyTimeout == .seconds(60)
+                    && defaults.server.sendTimeout == .seconds(60))
+        let error = try #require(throws: ConfigError.self) {
+            _ = try fixture.load(gateway: ConfigFixture.gateway("server:\n  data_plane: epoll"))
+        }
+        #expect(error.description.contains("data_plane"))
+        #expect(error.description.contains("nio, loop"))
+    }
+
     @Test("https upstreams: port 443 by default, ca_file relative to routes.yaml")
     func httpsRoutes() throws {
         let fixture = try ConfigFixture()

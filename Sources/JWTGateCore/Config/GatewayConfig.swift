@@ -112,7 +112,23 @@ public struct ServerConfig: Sendable {
     public var upstreamMaxConnections: Int = 1024
     /// Open connections to one upstream host:port; protects a small upstream from a burst.
     public var upstreamMaxConnectionsPerHost: Int = 256
+    /// Client connections open at once (loop plane); past it the listeners stop accepting until one closes.
+    public var maxConnections: Int = 10_000
+    /// Loop plane: a request head must arrive whole within this, from its first byte (else 408, close).
+    public var headerTimeout: Duration = .seconds(10)
+    /// Loop plane: longest wait between two reads of a request body (else the connection closes).
+    public var bodyTimeout: Duration = .seconds(60)
+    /// Loop plane: longest wait between two writes of an answer to a client that stopped reading.
+    public var sendTimeout: Duration = .seconds(60)
+    /// Which server carries requests: today's SwiftNIO server, or the per-core loop (issue 9, opt-in).
+    public var dataPlane: DataPlane = .nio
     public init() {}
+}
+
+/// `server.data_plane`: the SwiftNIO server (default) or the per-core `IOLoop` server.
+public enum DataPlane: String, Sendable, CaseIterable {
+    case nio
+    case loop
 }
 
 /// A secret string from the configuration; never printed.

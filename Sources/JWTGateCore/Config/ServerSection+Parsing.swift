@@ -37,6 +37,11 @@ extension ConfigLoader {
                              + "\(config.upstreamMaxConnections) in all",
                          fix: "make server.upstream_max_connections_per_host at most server.upstream_max_connections")
         }
+        if let maximum = reader.int(entries["max_connections"], in: 1...10_000_000) { config.maxConnections = maximum }
+        if let timeout = reader.duration(entries["header_timeout"]) { config.headerTimeout = timeout }
+        if let timeout = reader.duration(entries["body_timeout"]) { config.bodyTimeout = timeout }
+        if let timeout = reader.duration(entries["send_timeout"]) { config.sendTimeout = timeout }
+        if let plane = reader.choice(entries["data_plane"], DataPlane.self) { config.dataPlane = plane }
         if let proxies = parseTrustedProxies(entries["trusted_proxies"], reader) { config.trustedProxies = proxies }
         return config
     }

@@ -22,7 +22,7 @@ final class ReadinessProbe: Sendable {
     private let cached = Mutex<Cached?>(nil)
     private static let maxAge: UInt64 = 1_000_000_000
 
-    func answer(pipeline: RequestPipeline, on eventLoop: any EventLoop) -> PipelineStep {
+    func answer(pipeline: RequestPipeline) -> PipelineStep {
         if pipeline.state.isDraining { return .done(.answer(HealthEndpoints.ready("draining"), pipeline.metrics.ready)) }
         let store = pipeline.runtime.directory.store
         if store.isInMemory { return .done(.answer(HealthEndpoints.ready("ready"), pipeline.metrics.ready)) }
@@ -30,12 +30,11 @@ final class ReadinessProbe: Sendable {
         if let last = cached.withLock({ $0 }), now &- last.checkedAt < Self.maxAge {
             return .done(.answer(Self.render(last.reachable), pipeline.metrics.ready))
         }
-        let future = pipeline.threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
+        return .blocking { [self] () -> PipelineResult in
             let reachable = (try? store.checkReachable()) != nil
             cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
             return .answer(Self.render(reachable), pipeline.metrics.ready)
         }
-        return .pending(future)
     }
 
     private static func render(_ reachable: Bool) -> GatewayAnswer {

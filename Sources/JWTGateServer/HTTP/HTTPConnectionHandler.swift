@@ -132,13 +132,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             self.peer = known
             return known
         }()
-        let request = GatewayRequest(head: head, body: body, peerBytes: peer.bytes, peerText: peer.text, startedAt: startedAt)
+        let request = GatewayRequest(head: RequestHead(nio: head), body: body, peerBytes: peer.bytes, peerText: peer.text, startedAt: startedAt)
         state = .waitingForPipeline(head: head, startedAt: startedAt)
-        switch pipeline.handle(request, on: context.eventLoop) {
+        switch pipeline.handle(request) {
         case .done(let result):
             act(on: result, head: head, startedAt: startedAt, context: context)
-        case .pending(let future):
-            future.assumeIsolated().whenComplete { [self] result in
+        case .blocking(let work):
+            pipeline.threadPool.runIfActive(eventLoop: context.eventLoop, work).assumeIsolated().whenComplete { [self] result in
                 guard let context = self.context, case .waitingForPipeline = self.state else { return }
                 switch result {
                 case .success(let result): act(on: result, head: head, startedAt: startedAt, context: context)
@@ -195,7 +195,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         lastActive = now
         let elapsed = now &- startedAt
         target.record(status: status, nanoseconds: elapsed)
-        AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog, head: head,
+        AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog, method: head.method.rawValue, target: head.uri,
                          status: status, nanoseconds: elapsed, userID: userID)
         return elapsed
     }

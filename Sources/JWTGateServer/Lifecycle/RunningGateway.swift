@@ -3,47 +3,74 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// A started gateway: event loops, blocking pool, curl driver and listeners. `GatewayService`
+/// A started gateway: the data plane `server.data_plane` names (SwiftNIO event loops + curl driver
+/// thread, or the per-core `IOLoop`s), one blocking pool for both, and the listeners. `GatewayService`
 /// runs one under ServiceLifecycle; tests start one directly on port 0.
 public final class RunningGateway: Sendable {
+    private enum Plane: Sendable {
+        case nio(group: MultiThreadedEventLoopGroup, client: UpstreamClient, listeners: [any Channel], idleSweep: RepeatedTask)
+        case loop(LoopGatewayServer, sweep: Task<Void, Never>)
+    }
+
     private let holder: RuntimeHolder
     /// The configuration in force now (changes on `reload`).
     public var runtime: GatewayRuntime { holder.current }
     /// The bound addresses (real ports when the configuration said 0).
     public let addresses: [SocketAddress]
+    /// Which server carries the requests (fixed at start).
+    public let dataPlane: DataPlane
     let metrics: GatewayMetrics
     let state: GatewayState
-    private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
-    private let client: UpstreamClient
-    private let listeners: [any Channel]
+    private let plane: Plane
     private let logger: Logger
-    private let idleSweep: RepeatedTask
 
     public static func start(runtime: GatewayRuntime, logger: Logger) async throws -> RunningGateway {
         let server = runtime.config.server
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: server.eventLoopThreads > 0 ? server.eventLoopThreads : System.coreCount)
         let threadPool = NIOThreadPool(numberOfThreads: server.blockingThreads > 0 ? server.blockingThreads : System.coreCount)
         threadPool.start()
+        let metrics = GatewayMetrics()
+        let state = GatewayState()
+        let holder = RuntimeHolder(runtime)
+        let pipeline = RequestPipeline(holder: holder, metrics: metrics, threadPool: threadPool, state: state, logger: logger)
+        switch server.dataPlane {
+        case .nio:
+            return try await startNIO(pipeline: pipeline, threadPool: threadPool, logger: logger)
+        case .loop:
+            do {
+                let server = try await LoopGatewayServer.start(pipeline: pipeline, threadPool: threadPool, logger: logger)
+                let sweep = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        Self.sweepThrottles(holder)
+                    }
+                }
+                return RunningGateway(holder: holder, plane: .loop(server, sweep: sweep), addresses: server.addresses,
+                                      dataPlane: .loop, metrics: metrics, state: state, threadPool: threadPool, logger: logger)
+            } catch {
+                try? await threadPool.shutdownGracefully()
+                throw error
+            }
+        }
+    }
+
+    private static func startNIO(pipeline: RequestPipeline, threadPool: NIOThreadPool, logger: Logger) async throws -> RunningGateway {
+        let server = pipeline.runtime.config.server
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: server.eventLoopThreads > 0 ? server.eventLoopThreads : System.coreCount)
         let client = UpstreamClient(maxConnectionsPerHost: server.upstreamMaxConnectionsPerHost,
                                     maxTotalConnections: server.upstreamMaxConnections, logger: logger)
         do {
             try client.start()
-            let metrics = GatewayMetrics()
-            let state = GatewayState()
-            let holder = RuntimeHolder(runtime)
-            let pipeline = RequestPipeline(holder: holder, metrics: metrics, threadPool: threadPool, state: state, logger: logger)
             let listeners = try await GatewayServer(pipeline: pipeline, client: client, group: group).bind()
+            let state = pipeline.state
+            let holder = pipeline.holder
             let idleSweep = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 state.checkIdleConnections()
-                let runtime = holder.current
-                let now = GatewayClock.monotonicSeconds()
-                runtime.obtainPerIP?.sweep(now: now)
-                runtime.obtainPerUsername?.sweep(now: now)
+                Self.sweepThrottles(holder)
             }
-            return RunningGateway(holder: holder, idleSweep: idleSweep, addresses: listeners.compactMap(\.localAddress), metrics: metrics,
-                                  state: state, group: group, threadPool: threadPool, client: client,
-                                  listeners: listeners, logger: logger)
+            return RunningGateway(holder: holder, plane: .nio(group: group, client: client, listeners: listeners, idleSweep: idleSweep),
+                                  addresses: listeners.compactMap(\.localAddress), dataPlane: .nio, metrics: pipeline.metrics,
+                                  state: state, threadPool: threadPool, logger: logger)
         } catch {
             client.shutdown()
             try? await threadPool.shutdownGracefully()
@@ -52,18 +79,22 @@ public final class RunningGateway: Sendable {
         }
     }
 
-    private init(holder: RuntimeHolder, idleSweep: RepeatedTask, addresses: [SocketAddress], metrics: GatewayMetrics, state: GatewayState,
-                 group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, client: UpstreamClient,
-                 listeners: [any Channel], logger: Logger) {
+    private static func sweepThrottles(_ holder: RuntimeHolder) {
+        let runtime = holder.current
+        let now = GatewayClock.monotonicSeconds()
+        runtime.obtainPerIP?.sweep(now: now)
+        runtime.obtainPerUsername?.sweep(now: now)
+    }
+
+    private init(holder: RuntimeHolder, plane: Plane, addresses: [SocketAddress], dataPlane: DataPlane, metrics: GatewayMetrics,
+                 state: GatewayState, threadPool: NIOThreadPool, logger: Logger) {
         self.holder = holder
-        self.idleSweep = idleSweep
+        self.plane = plane
         self.addresses = addresses
+        self.dataPlane = dataPlane
         self.metrics = metrics
         self.state = state
-        self.group = group
         self.threadPool = threadPool
-        self.client = client
-        self.listeners = listeners
         self.logger = logger
     }
 
@@ -71,7 +102,7 @@ public final class RunningGateway: Sendable {
 
     /// Re-reads the configuration files (SIGHUP) and swaps the runtime: routes, users, keys, limits,
     /// logging of requests. On any problem the running configuration stays and every problem is
-    /// logged. Listen addresses and thread counts are bound at start and need a restart.
+    /// logged. Listen addresses, thread counts and the data plane are bound at start and need a restart.
     @discardableResult
     public func reload() -> Result<GatewayRuntime, StartupError> {
         let old = holder.current
@@ -88,9 +119,10 @@ public final class RunningGateway: Sendable {
         let fixed = old.config.server
         let asked = next.config.server
         if fixed.listen != asked.listen || fixed.eventLoopThreads != asked.eventLoopThreads
-            || fixed.blockingThreads != asked.blockingThreads {
+            || fixed.blockingThreads != asked.blockingThreads || fixed.dataPlane != asked.dataPlane
+            || fixed.maxConnections != asked.maxConnections {
             logger.warning("config.reload.partial", metadata: [
-                "reason": "server.listen, event_loop_threads and blocking_threads apply at the next restart",
+                "reason": "server.listen, event_loop_threads, blocking_threads, data_plane and max_connections apply at the next restart",
             ])
         }
         holder.replace(with: next)
@@ -111,8 +143,13 @@ public final class RunningGateway: Sendable {
 
     /// Until the listeners close (on their own, or through `stop`).
     public func waitForListenersToClose() async {
-        await withTaskGroup(of: Void.self) { tasks in
-            for channel in listeners { tasks.addTask { try? await channel.closeFuture.get() } }
+        switch plane {
+        case .nio(_, _, let listeners, _):
+            await withTaskGroup(of: Void.self) { tasks in
+                for channel in listeners { tasks.addTask { try? await channel.closeFuture.get() } }
+            }
+        case .loop(let server, _):
+            await server.waitForListenersToClose()
         }
     }
 
@@ -122,17 +159,30 @@ public final class RunningGateway: Sendable {
         state.startDraining()
         metrics.draining.set(1.0)
         if grace > .zero { try? await Task.sleep(for: grace) }
-        for channel in listeners { try? await channel.close() }
-        state.closeIdleConnections()
+        switch plane {
+        case .nio(_, _, let listeners, _):
+            for channel in listeners { try? await channel.close() }
+            state.closeIdleConnections()
+        case .loop(let server, _):
+            await server.closeListeners()
+            server.closeIdleConnections()
+        }
         let deadline = ContinuousClock.now + timeout
         while state.openConnections.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         let left = state.openConnections.load(ordering: .relaxed)
-        idleSweep.cancel()
-        client.shutdown()
-        try? await threadPool.shutdownGracefully()
-        try? await group.shutdownGracefully()
+        switch plane {
+        case .nio(let group, let client, _, let idleSweep):
+            idleSweep.cancel()
+            client.shutdown()
+            try? await threadPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+        case .loop(let server, let sweep):
+            sweep.cancel()
+            await server.shutdown()
+            try? await threadPool.shutdownGracefully()
+        }
         logger.notice("gateway.stopped", metadata: ["connections.cut": "\(left)"])
     }
 }

@@ -1,6 +1,5 @@
 import JWTGateCore
 import Logging
-import NIOHTTP1
 import Synchronization
 
 /// One line per finished request. The path is logged without its query (queries can carry
@@ -36,17 +35,18 @@ public enum AccessLog {
     /// Writes what the installed sink holds (drain).
     public static func flush() { installed.withLock { $0?.sink }?.flush() }
 
-    static func record(logger: Logger, enabled: Bool, head: HTTPRequestHead, status: Int, nanoseconds: UInt64, userID: String?) {
+    static func record(logger: Logger, enabled: Bool, method: String, target: String, status: Int, nanoseconds: UInt64,
+                       userID: String?) {
         // Lines are at info level: `logging.level: warning` silences them on either path.
         guard enabled, logger.logLevel <= .info else { return }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        if let target = installed.withLock({ $0 }) {
-            write(to: target.sink, format: target.format, method: head.method.rawValue, path: path, status: status,
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if let installed = installed.withLock({ $0 }) {
+            write(to: installed.sink, format: installed.format, method: method, path: path, status: status,
                   nanoseconds: nanoseconds, userID: userID)
             return
         }
         var metadata: Logger.Metadata = [
-            "http.method": "\(head.method.rawValue)",
+            "http.method": "\(method)",
             "http.path": "\(path)",
             "http.status": "\(status)",
             "duration.ms": "\(Double(nanoseconds / 1000) / 1000)",

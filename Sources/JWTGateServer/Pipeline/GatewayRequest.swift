@@ -1,10 +1,12 @@
 import JWTGateCore
 import NIOCore
-import NIOHTTP1
 
-/// One complete client request as the pipeline sees it: head, buffered body, and who sent it.
+/// One request as the pipeline sees it: the parser's head, the body when the pipeline needs it (token
+/// views; the NIO plane also buffers proxied bodies), and who sent it. Neither plane's types leak in:
+/// the NIO server converts its head (`RequestHead(nio:)`), the loop server passes the parser's.
 struct GatewayRequest: Sendable {
-    var head: HTTPRequestHead
+    var head: RequestHead
+    /// The whole body, when it was read before deciding (token views, and every request on the NIO plane).
     var body: ByteBuffer?
     /// Peer address bytes (4 or 16) and text, for X-Forwarded-For and trusted-proxy checks.
     var peerBytes: [UInt8]
@@ -34,8 +36,10 @@ struct ForwardPlan: Sendable {
     var attempts = 1
 }
 
-/// Synchronous when it can be (the hot path), a future when work had to leave the event loop.
+/// Synchronous when it can be (the hot path); otherwise blocking work (a password hash, a SQL lookup)
+/// that the connection runs on the blocking pool, bringing the result back to its own loop — NIO's
+/// `runIfActive(eventLoop:)` on the NIO plane, `IOLoopHandle.execute` on the loop plane.
 enum PipelineStep {
     case done(PipelineResult)
-    case pending(EventLoopFuture<PipelineResult>)
+    case blocking(@Sendable () -> PipelineResult)
 }

@@ -1,20 +1,16 @@
 import JWTGateCore
-import NIOCore
-import NIOHTTP1
 
 extension RequestPipeline {
     /// A matched route: authenticate as its mode says (interface.md "Route auth modes"), check the
     /// method, then plan the upstream request.
-    func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, runtime: GatewayRuntime,
-                     on eventLoop: any EventLoop) -> PipelineStep {
+    func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, runtime: GatewayRuntime) -> PipelineStep {
         let route = match.route
         let target = metrics.series(forRoute: match.route.config.path)
         if route.config.auth == .none || (route.config.skipAuthPreflight && Self.isCORSPreflight(request.head)) {
             return .done(plan(match, query: query, request: request, user: nil, runtime: runtime))
         }
-        let headers = request.head.headers
-        let authorization = headers.first(name: "authorization")
-        let cookies = headers["cookie"]
+        let authorization = request.head.first("authorization")
+        let cookies = request.head.values(named: "cookie")
         let cookieHeader = cookies.isEmpty ? nil : cookies.joined(separator: "; ")
         switch runtime.extractor.extract(authorization: authorization, cookieHeader: cookieHeader) {
         case .failure(let message):
@@ -28,21 +24,19 @@ extension RequestPipeline {
             let outcome = runtime.authenticator.authenticate(token: token, now: GatewayClock.unixSeconds(),
                                                              monotonicNow: GatewayClock.monotonicNanoseconds(), mayBlock: false)
             if case .wouldBlock = outcome {
-                let future = threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
+                return .blocking { [self] () -> PipelineResult in
                     let blocking = runtime.authenticator.authenticate(token: token, now: GatewayClock.unixSeconds(),
                                                                       monotonicNow: GatewayClock.monotonicNanoseconds(), mayBlock: true)
                     return finish(blocking, match: match, query: query, request: request, runtime: runtime)
                 }
-                return .pending(future)
             }
             return .done(finish(outcome, match: match, query: query, request: request, runtime: runtime))
         }
     }
 
     /// A browser's CORS preflight: OPTIONS with `Origin` and `Access-Control-Request-Method` (Fetch standard).
-    static func isCORSPreflight(_ head: HTTPRequestHead) -> Bool {
-        head.method == .OPTIONS && head.headers.contains(name: "origin")
-            && head.headers.contains(name: "access-control-request-method")
+    static func isCORSPreflight(_ head: RequestHead) -> Bool {
+        head.method == "OPTIONS" && head.first("origin") != nil && head.first("access-control-request-method") != nil
     }
 
     private func finish(_ outcome: RequestAuthenticator.Outcome, match: RouteMatch, query: String?,
@@ -77,7 +71,7 @@ extension RequestPipeline {
     private func plan(_ match: RouteMatch, query: String?, request: GatewayRequest, user: UserRecord?,
                       runtime: GatewayRuntime) -> PipelineResult {
         let route = match.route
-        let method = request.head.method.rawValue
+        let method = request.head.method
         let target = metrics.series(forRoute: match.route.config.path)
         guard route.allows(method: method) else {
             return .answer(DRFAnswers.routeMethodNotAllowed(method, allowed: (route.methods ?? []).sorted()), target)
@@ -90,8 +84,8 @@ extension RequestPipeline {
         let context = ForwardingContext(clientAddress: request.peerBytes, clientAddressText: request.peerText,
                                         isTLS: false, requestID: requestID, identity: identity)
         var clientHeaders: [(name: String, value: String)] = []
-        clientHeaders.reserveCapacity(request.head.headers.count)
-        for (name, value) in request.head.headers { clientHeaders.append((name, value)) }
+        clientHeaders.reserveCapacity(request.head.fields.count)
+        for field in request.head.fields { clientHeaders.append((field.name, field.value)) }
         let headers = UpstreamRequestHeaders.build(clientHeaders: clientHeaders, context: context, route: route,
                                                    upstream: upstream, trustedProxies: runtime.config.server.trustedProxies)
         let url = upstream.origin + match.upstreamRequestTarget(for: upstream, query: query)

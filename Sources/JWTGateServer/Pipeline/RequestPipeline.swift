@@ -25,33 +25,32 @@ final class RequestPipeline: Sendable {
         self.logger = logger
     }
 
-    func handle(_ request: GatewayRequest, on eventLoop: any EventLoop) -> PipelineStep {
+    func handle(_ request: GatewayRequest) -> PipelineStep {
         // One runtime for the whole request: a reload in the middle must not mix two configurations.
         let runtime = self.runtime
         let canonical: CanonicalTarget
-        switch runtime.routes.canonicalTarget(request.head.uri.utf8) {
+        switch runtime.routes.canonicalTarget(request.head.target.utf8) {
         case .success(let target): canonical = target
         case .failure(let rejection):
             logger.debug("request.rejected", metadata: ["reason": "\(rejection)"])
             return .done(.answer(DRFAnswers.badRequest("Bad request path."), metrics.unmatched))
         }
         if let kind = runtime.tokenViews.kind(of: canonical.path) {
-            return handleGatewayPath(kind, request: request, runtime: runtime, on: eventLoop)
+            return handleGatewayPath(kind, request: request, runtime: runtime)
         }
         guard let match = runtime.routes.match(canonical.path) else {
             return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
         }
-        return handleRoute(match, query: canonical.query, request: request, runtime: runtime, on: eventLoop)
+        return handleRoute(match, query: canonical.query, request: request, runtime: runtime)
     }
 
-    private func handleGatewayPath(_ kind: TokenViewPaths.Kind, request: GatewayRequest, runtime: GatewayRuntime,
-                                   on eventLoop: any EventLoop) -> PipelineStep {
+    private func handleGatewayPath(_ kind: TokenViewPaths.Kind, request: GatewayRequest, runtime: GatewayRuntime) -> PipelineStep {
         switch kind {
-        case .obtain: return tokenView(.obtain, request: request, runtime: runtime, on: eventLoop)
-        case .verify: return tokenView(.verify, request: request, runtime: runtime, on: eventLoop)
-        case .refresh: return tokenView(.refresh, request: request, runtime: runtime, on: eventLoop)
+        case .obtain: return tokenView(.obtain, request: request, runtime: runtime)
+        case .verify: return tokenView(.verify, request: request, runtime: runtime)
+        case .refresh: return tokenView(.refresh, request: request, runtime: runtime)
         case .health: return .done(.answer(HealthEndpoints.health(), metrics.health))
-        case .ready: return readiness.answer(pipeline: self, on: eventLoop)
+        case .ready: return readiness.answer(pipeline: self)
         case .metrics:
             let allowed = runtime.config.endpoints.metricsAllow
             guard allowed.contains(where: { $0.contains(request.peerBytes) || $0.contains(Self.unmapped(request.peerBytes)) }) else {
@@ -67,15 +66,14 @@ final class RequestPipeline: Sendable {
 
     enum TokenView { case obtain, verify, refresh }
 
-    private func tokenView(_ view: TokenView, request: GatewayRequest, runtime: GatewayRuntime,
-                           on eventLoop: any EventLoop) -> PipelineStep {
+    private func tokenView(_ view: TokenView, request: GatewayRequest, runtime: GatewayRuntime) -> PipelineStep {
         let target = view == .obtain ? metrics.obtain : view == .verify ? metrics.verify : metrics.refresh
         switch request.head.method {
-        case .POST: break
-        case .OPTIONS:
+        case "POST": break
+        case "OPTIONS":
             return .done(.answer(DRFAnswers.tokenViewOptions(TokenViewMetadata.body(for: view, usernameField: runtime.tokens.usernameField)), target))
         default:
-            return .done(.answer(DRFAnswers.tokenViewMethodNotAllowed(request.head.method.rawValue), target))
+            return .done(.answer(DRFAnswers.tokenViewMethodNotAllowed(request.head.method), target))
         }
         if view == .obtain, let throttle = runtime.obtainPerIP,
            let wait = throttle.check(clientIdentity(request, runtime: runtime), now: GatewayClock.monotonicSeconds()) {
@@ -84,7 +82,7 @@ final class RequestPipeline: Sendable {
         let fieldNames = view == .obtain ? [runtime.tokens.usernameField, "password"] : ["token"]
         let body = request.body.map { Array($0.readableBytesView) } ?? []
         let fields: [String]
-        switch DRFInput.readCharFields(fieldNames, contentType: request.head.headers.first(name: "content-type"), body: body) {
+        switch DRFInput.readCharFields(fieldNames, contentType: request.head.first("content-type"), body: body) {
         case .success(let values): fields = values
         case .failure(let error): return .done(.answer(runtime.answers.inputError(error), target))
         }
@@ -104,13 +102,12 @@ final class RequestPipeline: Sendable {
                 return .done(.answer(runtime.answers.tokenViewFailed(.busy), target))
             }
             metrics.passwordChecks.increment()
-            let future = threadPool.runIfActive(eventLoop: eventLoop) { [self] () -> PipelineResult in
+            return .blocking { [self] () -> PipelineResult in
                 defer { self.pendingPasswordChecks.subtract(1, ordering: .relaxed) }
                 BackgroundPriority.lowerCurrentThreadOnce()
                 let result = runtime.tokens.obtain(username: fields[0], password: fields[1], now: GatewayClock.unixSeconds())
                 return .answer(Self.render(result, runtime: runtime), target)
             }
-            return .pending(future)
         }
         let work: @Sendable () -> PipelineResult = {
             let now = GatewayClock.unixSeconds()
@@ -119,7 +116,7 @@ final class RequestPipeline: Sendable {
             return .answer(Self.render(result, runtime: runtime), target)
         }
         if view == .verify ? runtime.verifyRunsInline : runtime.refreshRunsInline { return .done(work()) }
-        return .pending(threadPool.runIfActive(eventLoop: eventLoop, work))
+        return .blocking(work)
     }
 
     /// `::ffff:a.b.c.d` (an IPv4 client on a dual-stack socket) as its 4 IPv4 bytes.
@@ -133,7 +130,7 @@ final class RequestPipeline: Sendable {
     private func clientIdentity(_ request: GatewayRequest, runtime: GatewayRuntime) -> String {
         let trusted = runtime.config.server.trustedProxies
         guard !trusted.isEmpty, trusted.contains(where: { $0.contains(request.peerBytes) }),
-              let forwarded = request.head.headers["x-forwarded-for"].last,
+              let forwarded = request.head.values(named: "x-forwarded-for").last,
               let last = forwarded.split(separator: ",").last else { return request.peerText }
         let client = last.trimmingASCIISpaces
         return client.isEmpty ? request.peerText : client

@@ -110,3 +110,16 @@ public struct TokenViewPaths: Sendable {
 
     public func kind(of path: String) -> Kind? { byPath[CodePointString(path)] }
 }
+
+extension GatewayRuntime {
+    /// Whether `target` is one of the token views, whose body the pipeline reads before it decides
+    /// (the loop plane decides every other request at its head).
+    func isTokenView(target: String) -> Bool {
+        guard case .success(let canonical) = RequestTarget.canonicalize(target.utf8),
+              let kind = tokenViews.kind(of: canonical.path) else { return false }
+        switch kind {
+        case .obtain, .verify, .refresh: return true
+        case .health, .ready, .metrics: return false
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import JWTGateCore
 import JWTGateServer
 import Testing
@@ -16,8 +17,18 @@ struct GatewayHarness {
         UserRecord(id: .integer(42), username: "carol", email: "", passwordHash: hash, isActive: true),
     ]
 
-    static func config(routes: [RouteConfig], configure: (inout GatewayConfig) -> Void = { _ in }) -> GatewayConfig {
+    /// The data plane end-to-end tests run on unless a test says otherwise: `JWTGATE_TEST_DATA_PLANE=loop
+    /// swift test` runs every suite on the loop plane.
+    static let defaultPlane: DataPlane = {
+        guard let name = ProcessInfo.processInfo.environment["JWTGATE_TEST_DATA_PLANE"], !name.isEmpty else { return .nio }
+        guard let plane = DataPlane(rawValue: name) else { fatalError("JWTGATE_TEST_DATA_PLANE must be nio or loop, not \(name)") }
+        return plane
+    }()
+
+    static func config(routes: [RouteConfig], plane: DataPlane = defaultPlane,
+                       configure: (inout GatewayConfig) -> Void = { _ in }) -> GatewayConfig {
         var server = ServerConfig()
+        server.dataPlane = plane
         server.listen = [ListenAddress(host: "127.0.0.1", port: 0)]
         server.eventLoopThreads = 2
         server.blockingThreads = 2
@@ -54,6 +65,7 @@ struct GatewayHarness {
     static func withGateway(
         reply: @escaping @Sendable (TestUpstreamServer.Request) -> TestUpstreamServer.Reply = { _ in .json(#"{"ok":true}"#) },
         routes: (Int) -> [RouteConfig] = { port in [route("/api/public/", port: port, auth: .none), route("/api/", port: port)] },
+        plane: DataPlane = defaultPlane,
         configure: (inout GatewayConfig) -> Void = { _ in },
         _ body: (RunningGateway, TestUpstreamServer) async throws -> Void
     ) async throws {
@@ -61,7 +73,7 @@ struct GatewayHarness {
         let upstream = try await TestUpstreamServer.start(group: group, reply: reply)
         let gateway: RunningGateway
         do {
-            gateway = try await start(config(routes: routes(upstream.port), configure: configure))
+            gateway = try await start(config(routes: routes(upstream.port), plane: plane, configure: configure))
         } catch {
             try? await upstream.stop()
             try? await group.shutdownGracefully()

@@ -20,8 +20,13 @@ final class RawHTTPClient {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, receiveTimeoutSeconds: Int = 30) throws {
+    /// `receiveBufferBytes` fixes the socket's receive buffer (no autotuning up to tcp_rmem's 32 MiB),
+    /// for tests about a client that stops reading.
+    init(port: Int, receiveTimeoutSeconds: Int = 30, receiveBufferBytes: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -46,6 +51,17 @@ final class RawHTTPClient {
     }
 
     func send(_ text: String) { send(Array(text.utf8)) }
+
+    /// Sends as much of `bytes` as the peer takes; returns the count (less than all when it closed or reset).
+    func sendCounting(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min($0.count, 65_536), Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return offset }
+            offset += n
+        }
+        return offset
+    }
 
     /// Sends a request with Content-Length (when there is a body) and Host.
     func request(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> Response {
@@ -111,6 +127,19 @@ final class RawHTTPClient {
             buffer = []
         }
         return response
+    }
+
+    /// One read of whatever arrived (buffered bytes first); 0 at end of stream.
+    func drainOnce() throws -> Int {
+        if !buffer.isEmpty {
+            let n = buffer.count
+            buffer = []
+            return n
+        }
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n < 0 { throw ClosedError() }
+        return n
     }
 
     /// True when the server closed the connection (a read returns end of stream).
