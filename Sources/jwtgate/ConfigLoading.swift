@@ -30,11 +30,13 @@ func writeToStandardError(_ bytes: inout [UInt8]) {
     }
 }
 
-/// Loads and compiles the configuration, or prints every problem and exits 1.
-func loadRuntime(_ path: String) throws -> GatewayRuntime {
-    let config: GatewayConfig
+/// Loads and compiles the configuration, or prints every problem and exits 1. `adjust` applies
+/// command-line overrides before the runtime is built.
+func loadRuntime(_ path: String, adjust: (inout GatewayConfig) -> Void = { _ in }) throws -> GatewayRuntime {
+    var config: GatewayConfig
     do {
         config = try ConfigLoader.load(path: path)
+        adjust(&config)
     } catch {
         printError(error.description)
         throw ExitCode(1)

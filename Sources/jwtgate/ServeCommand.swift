@@ -16,8 +16,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Override logging.level (trace, debug, info, notice, warning, error, critical).", valueName: "level"))
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("Override server.data_plane (nio, loop) for this run.", valueName: "plane"))
+    var dataPlane: String?
+
     func run() async throws {
-        let runtime = try loadRuntime(options.config)
+        var plane: DataPlane?
+        if let dataPlane {
+            guard let parsed = DataPlane(rawValue: dataPlane) else {
+                throw ValidationError("--data-plane must be nio or loop")
+            }
+            plane = parsed
+        }
+        let runtime = try loadRuntime(options.config) { config in
+            if let plane { config.server.dataPlane = plane }
+        }
         let logging = runtime.config.logging
         var level = Logger.Level(rawValue: logging.level.rawValue) ?? .info
         if let logLevel {

@@ -405,10 +405,13 @@ struct SQLiteConcurrentWriterTests {
         let store = try SQLiteUserStore(path: path, busyTimeout: .milliseconds(100))
         #expect(try store.user(named: "alice") != nil)
         let input = Pipe()
-        let writer = try SQLiteWriter.start(path, "db.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.read()",
+        // The writer waits for a line, not for end-of-file: a server another test starts meanwhile
+        // through system(3) inherits the pipe's write end, and end-of-file would then never come.
+        let writer = try SQLiteWriter.start(path, "db.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.readline()",
                                       input: input)
         let message = storeError { _ = try store.user(named: "alice") }
         #expect(message.contains("SQLITE_BUSY"), "\(message)")
+        try input.fileHandleForWriting.write(contentsOf: Array("release\n".utf8))
         try input.fileHandleForWriting.close()
         writer.waitUntilExit()
         #expect(try store.user(named: "alice") != nil)

@@ -15,13 +15,13 @@ struct HTTPSUpstream {
         guard mkdir(directory, 0o700) == 0 else { throw TestSupportError("cannot create \(directory)") }
         let pid = try TestCommand.startInBackground(["python3", script, directory, serverName], log: directory + "/log")
         for _ in 0..<200 {
-            if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8), let port = Int(text) {
+            if let port = Int(TestCommand.readFile(directory + "/port").trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return HTTPSUpstream(directory: directory, port: port, pid: pid)
             }
             usleep(50_000)
         }
         kill(pid, SIGKILL)
-        let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+        let log = TestCommand.readFile(directory + "/log")
         throw TestSupportError("the HTTPS upstream did not start within 10 s: \(log)")
     }
 
