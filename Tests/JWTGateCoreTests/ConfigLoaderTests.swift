@@ -156,7 +156,7 @@ struct ConfigLoaderTests {
         #expect(config.server.bodyTimeout == .seconds(3))
         #expect(config.server.sendTimeout == .seconds(4))
         let defaults = try fixture.load(gateway: ConfigFixture.gateway())
-        #expect(defaults.server.dataPlane == .nio && defaults.server.maxConnections == 10_000)
+        #expect(defaults.server.dataPlane == .loop && defaults.server.maxConnections == 10_000)
         #expect(defaults.server.headerTimeout == .seconds(10) && defaults.server.bodyTimeout == .seconds(60)
                     && defaults.server.sendTimeout == .seconds(60))
         let error = try #require(throws: ConfigError.self) {

@@ -120,12 +120,12 @@ public struct ServerConfig: Sendable {
     public var bodyTimeout: Duration = .seconds(60)
     /// Loop plane: longest wait between two writes of an answer to a client that stopped reading.
     public var sendTimeout: Duration = .seconds(60)
-    /// Which server carries requests: today's SwiftNIO server, or the per-core loop (issue 9, opt-in).
-    public var dataPlane: DataPlane = .nio
+    /// Which server carries requests: the per-core loop (default), or the SwiftNIO server kept as a fallback.
+    public var dataPlane: DataPlane = .loop
     public init() {}
 }
 
-/// `server.data_plane`: the SwiftNIO server (default) or the per-core `IOLoop` server.
+/// `server.data_plane`: the per-core `IOLoop` server (default) or the SwiftNIO server with its curl thread.
 public enum DataPlane: String, Sendable, CaseIterable {
     case nio
     case loop

@@ -17,10 +17,10 @@ struct GatewayHarness {
         UserRecord(id: .integer(42), username: "carol", email: "", passwordHash: hash, isActive: true),
     ]
 
-    /// The data plane end-to-end tests run on unless a test says otherwise: `JWTGATE_TEST_DATA_PLANE=loop
-    /// swift test` runs every suite on the loop plane.
+    /// The data plane end-to-end tests run on unless a test says otherwise: the default (loop);
+    /// `JWTGATE_TEST_DATA_PLANE=nio swift test` runs every suite on the SwiftNIO fallback.
     static let defaultPlane: DataPlane = {
-        guard let name = ProcessInfo.processInfo.environment["JWTGATE_TEST_DATA_PLANE"], !name.isEmpty else { return .nio }
+        guard let name = ProcessInfo.processInfo.environment["JWTGATE_TEST_DATA_PLANE"], !name.isEmpty else { return ServerConfig().dataPlane }
         guard let plane = DataPlane(rawValue: name) else { fatalError("JWTGATE_TEST_DATA_PLANE must be nio or loop, not \(name)") }
         return plane
     }()
