@@ -18,6 +18,22 @@ struct ExactCodePointTests {
         #expect(Set([CodePointString(Self.nfc), CodePointString(Self.nfd), CodePointString("K"), CodePointString(Self.kelvin)]).count == 4)
     }
 
+    @Test("byte comparison holds for every string shape: empty, prefixes, substrings, long and small strings")
+    func comparisonShapes() {
+        let long = String(repeating: "eyJhbGciOiJIUzI1NiJ9.", count: 20)
+        #expect("".isExactly(""))
+        #expect(!"".isExactly("a") && !"a".isExactly(""))
+        #expect(!long.isExactly(long + "x"), "a prefix is not equal")
+        #expect(!long.isExactly(String(long.dropLast()) + "X"), "the last byte counts")
+        #expect(long.isExactly(String(decoding: Array(long.utf8), as: UTF8.self)), "equal bytes in another buffer")
+        let text = "abc" + Self.nfc + "def"
+        let middle = text.dropFirst(3).prefix(3)             // a Substring sharing text's storage
+        #expect(middle.isExactly(Self.nfc) && Self.nfc.isExactly(middle))
+        #expect(!text.dropFirst(3).prefix(4).isExactly(Self.nfc + "d".dropLast()))
+        #expect(CodePointString(long) == CodePointString(String(long)))
+        #expect(CodePointString(long) != CodePointString(String(long.map { $0 == "9" ? "8" : $0 })))
+    }
+
     @Test("the file store finds the user only under the spelling it was stored with")
     func fileStore() {
         let zoe = UserRecord(id: .integer(7), username: Self.nfc, email: "", passwordHash: "!", isActive: true)
