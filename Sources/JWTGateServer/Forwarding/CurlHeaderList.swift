@@ -1,4 +1,9 @@
 import CJWTGateCurl
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// The request headers as a `curl_slist` laid out in one reusable allocation: the nodes first, then
 /// the NUL-terminated `Name: value` lines. libcurl only reads a CURLOPT_HTTPHEADER list (the
@@ -132,13 +137,17 @@ final class CurlHeaderList {
     }
 
     /// Copies bytes, refusing CR, LF and NUL (and `:` or emptiness in a name): they would split or cut the line.
+    /// libc's `memchr` and `memcpy` (vectorised) instead of a checked byte-at-a-time copy, which perf showed
+    /// at ~1.5 % of a proxied request's CPU (a token header alone is ~200 bytes).
     private static func copy(_ bytes: UnsafeRawBufferPointer, to cursor: inout UnsafeMutablePointer<UInt8>, isName: Bool) -> Bool {
-        if isName && bytes.isEmpty { return false }
-        for byte in bytes {
-            if byte == 13 || byte == 10 || byte == 0 || (isName && byte == UInt8(ascii: ":")) { return false }
-            cursor.pointee = byte
-            cursor += 1
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return !isName }
+        let count = bytes.count
+        if memchr(base, 13, count) != nil || memchr(base, 10, count) != nil || memchr(base, 0, count) != nil {
+            return false
         }
+        if isName && memchr(base, Int32(UInt8(ascii: ":")), count) != nil { return false }
+        memcpy(cursor, base, count)
+        cursor += count
         return true
     }
 
