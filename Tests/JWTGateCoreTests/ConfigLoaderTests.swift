@@ -166,6 +166,14 @@ struct ConfigLoaderTests {
         #expect(error.description.contains("nio, loop"))
     }
 
+    @Test("max_transfers_per_client: 64 by default, 0 switches the cap off, any other count is kept")
+    func transfersPerClient() throws {
+        let fixture = try ConfigFixture()
+        #expect(try fixture.load(gateway: ConfigFixture.gateway()).server.maxTransfersPerClient == 64)
+        #expect(try fixture.load(gateway: ConfigFixture.gateway("server:\n  max_transfers_per_client: 0")).server.maxTransfersPerClient == 0)
+        #expect(try fixture.load(gateway: ConfigFixture.gateway("server:\n  max_transfers_per_client: 3")).server.maxTransfersPerClient == 3)
+    }
+
     @Test("https upstreams: port 443 by default, ca_file relative to routes.yaml")
     func httpsRoutes() throws {
         let fixture = try ConfigFixture()
@@ -199,6 +207,7 @@ struct ConfigLoaderTests {
               event_loop_threads: 2
               blocking_threads: 3
               max_pending_password_checks: 5
+              max_transfers_per_client: 7
               drain_grace: 0
               shutdown_timeout: 1h
             jwt:
@@ -253,6 +262,7 @@ struct ConfigLoaderTests {
         #expect(config.server.eventLoopThreads == 2)
         #expect(config.server.blockingThreads == 3)
         #expect(config.server.maxPendingPasswordChecks == 5)
+        #expect(config.server.maxTransfersPerClient == 7)
         #expect(config.server.drainGrace == .zero)
         #expect(config.server.shutdownTimeout == .seconds(3600))
         #expect(config.jwt.secretKey == Secret("k"))

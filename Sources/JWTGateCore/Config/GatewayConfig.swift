@@ -114,6 +114,11 @@ public struct ServerConfig: Sendable {
     public var upstreamMaxConnectionsPerHost: Int = 256
     /// Client connections open at once (loop plane); past it the listeners stop accepting until one closes.
     public var maxConnections: Int = 10_000
+    /// Upstream transfers one client address may have in flight at once, process-wide; past it the
+    /// request is answered 503 without reaching the upstream (nginx `limit_conn`). 0 = no cap. The
+    /// default is a quarter of the default per-host pool (256), so a few stalled readers from one
+    /// address cannot take an upstream's connections from everyone else (docs/client-connection.md).
+    public var maxTransfersPerClient: Int = 64
     /// Loop plane: a request head must arrive whole within this, from its first byte (else 408, close).
     public var headerTimeout: Duration = .seconds(10)
     /// Loop plane: longest wait between two reads of a request body (else the connection closes).

@@ -6,7 +6,8 @@ enum GatewayKeys {
                          "trusted_proxies", "event_loop_threads", "blocking_threads",
                          "max_pending_password_checks", "drain_grace", "shutdown_timeout",
                          "upstream_max_connections", "upstream_max_connections_per_host",
-                         "max_connections", "header_timeout", "body_timeout", "send_timeout", "data_plane"]
+                         "max_connections", "max_transfers_per_client", "header_timeout", "body_timeout",
+                         "send_timeout", "data_plane"]
     static let jwt = ["secret_key", "algorithm", "verify", "private_key_file", "public_key_file",
                       "verify_expiration", "leeway", "expiration_delta", "audience", "issuer", "allow_refresh",
                       "refresh_expiration_delta", "auth_header_prefix", "auth_cookie", "user_secret_field",

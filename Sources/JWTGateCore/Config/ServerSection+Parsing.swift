@@ -38,6 +38,9 @@ extension ConfigLoader {
                          fix: "make server.upstream_max_connections_per_host at most server.upstream_max_connections")
         }
         if let maximum = reader.int(entries["max_connections"], in: 1...10_000_000) { config.maxConnections = maximum }
+        if let cap = reader.int(entries["max_transfers_per_client"], in: 0...10_000_000, meaning: " (0 = no cap)") {
+            config.maxTransfersPerClient = cap
+        }
         if let timeout = reader.duration(entries["header_timeout"]) { config.headerTimeout = timeout }
         if let timeout = reader.duration(entries["body_timeout"]) { config.bodyTimeout = timeout }
         if let timeout = reader.duration(entries["send_timeout"]) { config.sendTimeout = timeout }

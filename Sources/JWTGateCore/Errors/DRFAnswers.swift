@@ -120,6 +120,9 @@ public struct DRFAnswers: Sendable {
     public static let badGateway = detail(502, "Bad gateway.")
     public static let gatewayTimeout = detail(504, "Gateway timeout.")
     public static let storeUnavailable = detail(503, "User store unavailable.", headers: [("Retry-After", "1")])
+    /// `server.max_transfers_per_client` reached: 503 with `Retry-After`, as nginx's `limit_conn` answers
+    /// (a 429 would tell the client its rate is wrong; it is its concurrency). The connection stays usable.
+    public static let tooManyTransfers = detail(503, "Too many concurrent requests from this client.", headers: [("Retry-After", "1")])
     public static func badRequest(_ message: String) -> GatewayAnswer { detail(400, message, close: true) }
     public static let payloadTooLarge = detail(413, "Request body too large.", close: true)
     public static let headersTooLarge = detail(431, "Request header fields too large.", close: true)

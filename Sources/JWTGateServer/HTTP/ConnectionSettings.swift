@@ -9,6 +9,7 @@ struct ConnectionSettings {
     var idleTimeout: Duration
     var routeBodyCap: Int
     var tokenBodyCap: Int
+    var maxTransfersPerClient: Int
     var parseLimits: HTTPParseLimits
 
     /// Answer bytes queued per connection before the upstream transfer pauses.
@@ -28,6 +29,7 @@ struct ConnectionSettings {
         idleTimeout = server.idleTimeout
         routeBodyCap = server.maxBodyBytes
         tokenBodyCap = server.maxTokenBodyBytes
+        maxTransfersPerClient = server.maxTransfersPerClient
         let head = max(1, server.maxHeaderBytes)
         parseLimits = HTTPParseLimits(maxHeadBytes: head, maxHeaderCount: 100, maxTargetBytes: head,
                                       maxBodyBytes: server.maxBodyBytes)

@@ -31,6 +31,7 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
     func upstreamResponseEnd() {
         guard case .proxying(let exchange) = state, let context else { return }
         state = .idle
+        pipeline.releaseTransferSlot(&exchange.transferSlot)
         let status = exchange.responseStatus ?? 502
         finish(target: exchange.plan.target, status: status, head: exchange.requestHead, startedAt: exchange.startedAt,
                userID: exchange.plan.userID)
@@ -53,6 +54,8 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
             exchange.plan.match.route.upstreams.reportFailure(exchange.plan.upstream)
             if exchange.responseStatus == nil, let retry = pipeline.retarget(exchange.plan) {
                 let next = ProxyExchange(plan: retry, requestHead: exchange.requestHead, startedAt: exchange.startedAt)
+                next.transferSlot = exchange.transferSlot  // the same request: its slot moves, it is not taken twice
+                exchange.transferSlot = nil
                 state = .proxying(next)
                 next.transfer = client.execute(retry.request, on: context.eventLoop, handler: self)
                 return
@@ -60,6 +63,7 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
         } else {
             metrics.upstreamResets.increment()
         }
+        pipeline.releaseTransferSlot(&exchange.transferSlot)  // not retried: this request's transfers are over
         pipeline.logger.warning("upstream.failed", metadata: [
             "request.id": "\(exchange.plan.requestID)", "upstream": "\(exchange.plan.upstream)", "error": "\(error)",
         ])

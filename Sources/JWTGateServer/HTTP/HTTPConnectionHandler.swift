@@ -153,7 +153,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .answer(let answer, let target):
             write(answer, head: head, target: target, startedAt: startedAt, context: context)
         case .forward(let plan):
+            let grant = pipeline.takeTransferSlot(for: plan, cap: pipeline.runtime.config.server.maxTransfersPerClient)
+            if case .refused = grant {
+                write(DRFAnswers.tooManyTransfers, head: head, target: plan.target, startedAt: startedAt, context: context)
+                return
+            }
             let exchange = ProxyExchange(plan: plan, requestHead: head, startedAt: startedAt)
+            if case .held(let client) = grant { exchange.transferSlot = client }
             state = .proxying(exchange)
             exchange.transfer = client.execute(plan.request, on: context.eventLoop, handler: self)
         }
@@ -202,7 +208,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func channelInactive(context: ChannelHandlerContext) {
         requestTimer?.cancel()
-        if case .proxying(let exchange) = state { exchange.transfer?.cancel() }
+        if case .proxying(let exchange) = state {
+            exchange.transfer?.cancel()
+            pipeline.releaseTransferSlot(&exchange.transferSlot)
+        }
         state = .idle
         context.fireChannelInactive()
     }

@@ -84,6 +84,8 @@ extension LoopClientConnection: LoopUpstreamDelegate {
     func upstreamEnd() {
         guard phase == .exchange, let plan else { return }
         transfer = nil
+        // The upstream connection is back in the pool: the slot goes now, not when the client has read the answer.
+        pipeline.releaseTransferSlot(&transferSlot)
         if answer.chunked { send.append("0\r\n\r\n") }
         answer.done = true
         finish(target: plan.target, status: answer.status ?? 502, userID: plan.userID)
@@ -118,6 +120,7 @@ extension LoopClientConnection: LoopUpstreamDelegate {
         } else {
             metrics.upstreamResets.increment()
         }
+        pipeline.releaseTransferSlot(&transferSlot)  // not retried: this request's transfers are over
         pipeline.logger.warning("upstream.failed", metadata: [
             "request.id": "\(plan.requestID)", "upstream": "\(plan.upstream)", "error": "\(error)",
         ])

@@ -1,9 +1,15 @@
 import JWTGateCore
 
 extension LoopClientConnection {
-    /// Starts the upstream transfer for a decided request; its body streams as it arrives.
+    /// Starts the upstream transfer for a decided request; its body streams as it arrives. A client
+    /// with `max_transfers_per_client` transfers in flight gets a 503 instead, as any gateway answer.
     func forward(_ plan: ForwardPlan) {
         guard let head else { return }
+        switch pipeline.takeTransferSlot(for: plan, cap: settings.maxTransfersPerClient) {
+        case .refused: return answerAtHead(DRFAnswers.tooManyTransfers, target: plan.target)
+        case .held(let client): transferSlot = client
+        case .uncapped: break
+        }
         self.plan = plan
         phase = .exchange
         let upstreamBody: LoopUpstreamRequest.Body
@@ -73,6 +79,9 @@ extension LoopClientConnection {
         head = nil
         plan = nil
         transfer = nil
+        // Given back when the transfer ended (upstreamEnd / upstreamFailed); this only makes sure a slot
+        // can never outlive its request, whatever path a future change adds.
+        pipeline.releaseTransferSlot(&transferSlot)
         answer = AnswerStream()
         phase = .head
         idleSince = loop.now

@@ -126,7 +126,7 @@ extension LoopClientConnection {
 
     /// The gateway's own answer. A body not read yet is not read at all: unless it is already here
     /// (then it is skipped), the answer says `Connection: close` and the rest is dropped, bounded.
-    private func answerAtHead(_ gatewayAnswer: GatewayAnswer, target: GatewayMetrics.Series) {
+    func answerAtHead(_ gatewayAnswer: GatewayAnswer, target: GatewayMetrics.Series) {
         if !body.isFinished && bodyAlreadyHere, let remaining = body.remainingLength {
             inputStart += remaining
             body = RequestBodyReader(framing: .none, limits: settings.parseLimits, maxBodyBytes: 0)

@@ -65,6 +65,9 @@ final class LoopClientConnection: IOLoopHandler {
     var retryBody: [UInt8]?
     var keepAlive = true
     var transfer: LoopUpstreamTransfer?
+    /// The `max_transfers_per_client` slot `transfer` holds (kept across a retry on the next upstream);
+    /// given back through `pipeline.releaseTransferSlot` wherever the transfer ends.
+    var transferSlot: ClientAddressKey?
     var plan: ForwardPlan?
     var answer = AnswerStream()
     var requestsServed = 0
@@ -263,6 +266,7 @@ final class LoopClientConnection: IOLoopHandler {
             self.transfer = nil
             transfer.cancel()
         }
+        pipeline.releaseTransferSlot(&transferSlot)
         phase = .lingering
         lingerStartedAt = loop.now
         lingerBudget = ConnectionSettings.lingerBudget
@@ -279,6 +283,7 @@ final class LoopClientConnection: IOLoopHandler {
             self.transfer = nil
             transfer.cancel()
         }
+        pipeline.releaseTransferSlot(&transferSlot)
         loop.forget(transport.fd)
         transport.close()
         context.connectionClosed(self)

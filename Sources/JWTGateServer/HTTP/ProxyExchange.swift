@@ -1,3 +1,4 @@
+import JWTGateCore
 import NIOCore
 import NIOHTTP1
 
@@ -7,6 +8,8 @@ final class ProxyExchange {
     let requestHead: HTTPRequestHead
     let startedAt: UInt64
     var transfer: UpstreamTransfer?
+    /// The `max_transfers_per_client` slot the transfer holds; handed to the next exchange on a retry.
+    var transferSlot: ClientAddressKey?
     var responseStatus: Int?
     var keepAlive = true
     var paused = false

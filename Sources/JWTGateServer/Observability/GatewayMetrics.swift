@@ -46,6 +46,7 @@ public final class GatewayMetrics: Sendable {
     let upstreamResets: Counter
     let passwordChecks: Counter
     let passwordChecksRejected: Counter
+    let transfersPerClientRefused: Counter
     let openConnections: Gauge
     let draining: Gauge
     let reloads: Counter
@@ -55,6 +56,7 @@ public final class GatewayMetrics: Sendable {
     private let throttleKeys: [Gauge]
     private let throttleEvictions: [Gauge]
     private let accessLogDropped: Gauge
+    private let transferClients: Gauge
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -77,6 +79,7 @@ public final class GatewayMetrics: Sendable {
         upstreamResets = registry.makeCounter(descriptor: Names.upstreamErrors, labels: [("kind", "reset")])
         passwordChecks = registry.makeCounter(descriptor: Names.passwordChecks)
         passwordChecksRejected = registry.makeCounter(descriptor: Names.passwordChecksRejected)
+        transfersPerClientRefused = registry.makeCounter(descriptor: Names.transfersPerClientRefused)
         openConnections = registry.makeGauge(descriptor: Names.openConnections)
         draining = registry.makeGauge(descriptor: Names.draining)
         reloads = registry.makeCounter(descriptor: Names.reloads, labels: [("result", "ok")])
@@ -88,12 +91,14 @@ public final class GatewayMetrics: Sendable {
             registry.makeGauge(descriptor: Names.throttleEvictions, labels: [("throttle", $0)])
         }
         accessLogDropped = registry.makeGauge(descriptor: Names.accessLogDropped)
+        transferClients = registry.makeGauge(descriptor: Names.transferClients)
     }
 
     /// Gauges that are read from their owners when /metrics is rendered.
-    func refreshSampledGauges(perIP: RateThrottle?, perUsername: RateThrottle?) {
+    func refreshSampledGauges(perIP: RateThrottle?, perUsername: RateThrottle?, transferClients: Int) {
         updateThrottles(perIP: perIP, perUsername: perUsername)
         accessLogDropped.set(Int64(AccessLog.droppedLines))
+        self.transferClients.set(Int64(transferClients))
     }
 
     func updateThrottles(perIP: RateThrottle?, perUsername: RateThrottle?) {
@@ -145,6 +150,14 @@ public final class GatewayMetrics: Sendable {
         static var passwordChecksRejected: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "password_checks_rejected", unitName: "total",
                                  helpText: "Obtain requests refused with 429 because too many checks were pending")
+        }
+        static var transfersPerClientRefused: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "transfers_per_client_refused", unitName: "total",
+                                 helpText: "Proxied requests refused with 503 because their client address had max_transfers_per_client in flight")
+        }
+        static var transferClients: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "transfer_clients", unitName: "",
+                                 helpText: "Client addresses with upstream transfers in flight now (max_transfers_per_client table)")
         }
         static var openConnections: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "open_connections", unitName: "",

@@ -88,12 +88,16 @@ extension RequestPipeline {
         for field in request.head.fields { clientHeaders.append((field.name, field.value)) }
         let headers = UpstreamRequestHeaders.build(clientHeaders: clientHeaders, context: context, route: route,
                                                    upstream: upstream, trustedProxies: runtime.config.server.trustedProxies)
+        // The same client the X-Forwarded-For just built ends with: the peer, or what a trusted proxy saw.
+        let forwardedFor = context.peerIsTrusted(runtime.config.server.trustedProxies)
+            ? request.head.values(named: "x-forwarded-for").last : nil
+        let client = ClientAddressKey(peer: request.peerBytes, forwardedFor: forwardedFor)
         let url = upstream.origin + match.upstreamRequestTarget(for: upstream, query: query)
         let upstreamRequest = UpstreamRequest(method: method, url: url, headers: headers, body: request.body,
                                               timeout: route.config.timeout, caFile: route.config.caFile)
         return .forward(ForwardPlan(request: upstreamRequest, target: target,
                                     upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID,
-                                    match: match, query: query))
+                                    client: client, match: match, query: query))
     }
 
     /// The same request aimed at the route's next upstream, after `plan.upstream` refused the

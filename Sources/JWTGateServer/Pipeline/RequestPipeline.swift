@@ -56,7 +56,8 @@ final class RequestPipeline: Sendable {
             guard allowed.contains(where: { $0.contains(request.peerBytes) || $0.contains(Self.unmapped(request.peerBytes)) }) else {
                 return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
             }
-            metrics.refreshSampledGauges(perIP: runtime.obtainPerIP, perUsername: runtime.obtainPerUsername)
+            metrics.refreshSampledGauges(perIP: runtime.obtainPerIP, perUsername: runtime.obtainPerUsername,
+                                         transferClients: state.transfersPerClient.clients)
             return .done(.answer(GatewayAnswer(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                                body: metrics.render()), metrics.metrics))
         }
@@ -148,6 +149,8 @@ final class RequestPipeline: Sendable {
 final class GatewayState: Sendable {
     private let drainingFlag = Atomic<Bool>(false)
     let openConnections = Atomic<Int>(0)
+    /// Upstream transfers in flight per client address (`server.max_transfers_per_client`), all loops.
+    let transfersPerClient = ClientTransferTable()
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     var isDraining: Bool { drainingFlag.load(ordering: .relaxed) }

@@ -21,11 +21,21 @@ final class RawHTTPClient {
     private var buffer: [UInt8] = []
 
     /// `receiveBufferBytes` fixes the socket's receive buffer (no autotuning up to tcp_rmem's 32 MiB),
-    /// for tests about a client that stops reading.
-    init(port: Int, receiveTimeoutSeconds: Int = 30, receiveBufferBytes: Int32? = nil) throws {
+    /// for tests about a client that stops reading. `sourceAddress` binds the client's end first: the
+    /// whole 127.0.0.0/8 is loopback, so `"127.0.0.2"` is a second client address for per-client limits.
+    init(port: Int, receiveTimeoutSeconds: Int = 30, receiveBufferBytes: Int32? = nil, sourceAddress: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         if var size = receiveBufferBytes {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let sourceAddress {
+            var source = sockaddr_in()
+            source.sin_family = sa_family_t(AF_INET)
+            source.sin_addr.s_addr = inet_addr(sourceAddress)
+            let bound = withUnsafePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { close(fd); throw ClosedError() }
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -40,6 +50,10 @@ final class RawHTTPClient {
     }
 
     deinit { close(fd) }
+
+    /// Ends the connection from this side now (FIN both ways), as a client that gives up; the
+    /// descriptor itself is closed in deinit.
+    func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
 
     func send(_ bytes: [UInt8]) {
         var offset = 0
