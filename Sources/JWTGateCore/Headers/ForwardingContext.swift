@@ -42,13 +42,19 @@ public struct ForwardingContext: Sendable {
     /// True when the peer lies in one of `trustedProxies`. An IPv4-mapped IPv6 peer (`::ffff:a.b.c.d`, as
     /// a dual-stack listener reports IPv4 clients) is also checked against IPv4 blocks.
     public func peerIsTrusted(_ trustedProxies: [CIDRBlock]) -> Bool {
+        Self.isTrusted(peer: clientAddress, in: trustedProxies)
+    }
+
+    /// The one rule for "this peer is a trusted proxy", shared by the forwarded headers, the per-client
+    /// transfer cap and the login throttle, so the three can never disagree about who the client is.
+    public static func isTrusted(peer: [UInt8], in trustedProxies: [CIDRBlock]) -> Bool {
         if trustedProxies.isEmpty { return false }
         let mapped: [UInt8]? =
-            clientAddress.count == 16 && clientAddress[0..<10].allSatisfy({ $0 == 0 })
-                && clientAddress[10] == 0xFF && clientAddress[11] == 0xFF
-            ? Array(clientAddress[12..<16]) : nil
+            peer.count == 16 && peer[0..<10].allSatisfy({ $0 == 0 })
+                && peer[10] == 0xFF && peer[11] == 0xFF
+            ? Array(peer[12..<16]) : nil
         for block in trustedProxies {
-            if block.contains(clientAddress) { return true }
+            if block.contains(peer) { return true }
             if let mapped, block.contains(mapped) { return true }
         }
         return false

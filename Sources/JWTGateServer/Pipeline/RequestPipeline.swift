@@ -129,8 +129,7 @@ final class RequestPipeline: Sendable {
     /// Who is asking, for the per-address throttle: the peer, or — when the peer is a trusted proxy —
     /// the last address it put in X-Forwarded-For (what it saw connecting to it).
     private func clientIdentity(_ request: GatewayRequest, runtime: GatewayRuntime) -> String {
-        let trusted = runtime.config.server.trustedProxies
-        guard !trusted.isEmpty, trusted.contains(where: { $0.contains(request.peerBytes) }),
+        guard ForwardingContext.isTrusted(peer: request.peerBytes, in: runtime.config.server.trustedProxies),
               let forwarded = request.head.values(named: "x-forwarded-for").last,
               let last = forwarded.split(separator: ",").last else { return request.peerText }
         let client = last.trimmingASCIISpaces
