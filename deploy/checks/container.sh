@@ -7,6 +7,7 @@
 #      those too), or by a package debian:bookworm-slim already has (BASE_PACKAGES), or be a
 #      Swift runtime library, which the Containerfile copies from the build stage.
 # The binary: $JWTGATE_BIN, else .build/release/jwtgate, else .build/debug/jwtgate.
+#  (c) deploy/container/gateway.yaml passes `jwtgate check-config` and matches EXPOSE/HEALTHCHECK.
 # Containerfile: $CONTAINERFILE (default deploy/container/Containerfile), so a broken copy can be tried.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -103,3 +104,14 @@ done < <(ldd "$bin" | awk '
   $1 ~ /^\//                { print $1, $1 }')
 [ "$problems" -eq 0 ] || fail "$problems problem(s) among the $checked libraries ldd reports: the runtime image would not start"
 note "ldd: $checked libraries resolved ($swift Swift runtime libs copied from the build stage, the rest from packages)"
+
+# ---- (c) the image's example configuration is valid ---------------------------------------------
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cp "$REPO_ROOT/deploy/container/gateway.yaml" "$tmp/gateway.yaml"
+cp "$REPO_ROOT/config/routes.yaml" "$REPO_ROOT/config/users.yaml" "$tmp/"
+out=$(JWT_SECRET_KEY=container-check-throwaway-secret-0123456789 "$bin" check-config --config "$tmp/gateway.yaml" 2>&1) \
+  || { echo "$out" | sed "s#$tmp/##g" >&2; fail "jwtgate check-config rejects deploy/container/gateway.yaml"; }
+grep -qE '^\s*listen: "0\.0\.0\.0:8080"' "$tmp/gateway.yaml" && grep -qE '^EXPOSE 8080$' "$CONTAINERFILE" \
+  && grep -q 'http://127.0.0.1:8080/healthz' "$CONTAINERFILE" \
+  || fail "deploy/container/gateway.yaml's listen, EXPOSE and the HEALTHCHECK URL must all be port 8080"
+note "jwtgate check-config: deploy/container/gateway.yaml valid, listens where EXPOSE and HEALTHCHECK say"
