@@ -80,7 +80,7 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// The URL without its password (for logs and errors).
     public var description: String { "redis://\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" }
 
-    /// Parses `redis://[[user]:password@]host[:port][/db]`; nil with the reason when it is not one.
+    /// Parses `redis://[[user]:password@]host[:port][/db]`; a failure carries the reason it is not one.
     public static func parse(_ text: String) -> Result<RedisEndpoint, RedisURLError> {
         guard text.hasPrefix("redis://") else { return .failure(RedisURLError("does not start with redis://")) }
         var rest = Substring(text.dropFirst("redis://".count))
