@@ -30,6 +30,9 @@ let package = Package(
         // libpq adds no minutes to a clean build.
         .systemLibrary(name: "CJWTGatePostgres", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        // Shared throttle state (`throttle.store: redis://…`): blocking calls with timeouts, on the thread pool.
+        .systemLibrary(name: "CJWTGateHiredis", pkgConfig: "hiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
         // Typed C wrappers for what Swift cannot call directly (variadics, macros, OSSL_PARAM lifetimes).
         .target(name: "CJWTGateCryptoShims",
                 dependencies: ["CJWTGateOpenSSL", "CJWTGateArgon2"],
@@ -43,7 +46,7 @@ let package = Package(
         ]),
         // The network side: NIO HTTP server, endpoints, libcurl forwarding, health, metrics.
         .target(name: "JWTGateServer", dependencies: [
-            "JWTGateCore", "CJWTGateCurlShims", "CJWTGateCurl",
+            "JWTGateCore", "CJWTGateCurlShims", "CJWTGateCurl", "CJWTGateHiredis",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -4,6 +4,20 @@
 public struct ThrottleKey: Hashable, Sendable {
     let high: UInt64
     let low: UInt64
+
+    /// 32 lowercase hex digits: the key's name in a shared store (`jwtgate:throttle:<scope>:<hex>`),
+    /// so a store key is bounded in size whatever the client sent.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in 0..<16 {
+            let word = i < 8 ? high : low
+            let byte = UInt8(truncatingIfNeeded: word >> (UInt64(7 - i % 8) * 8))
+            bytes[2 * i] = digits[Int(byte >> 4)]
+            bytes[2 * i + 1] = digits[Int(byte & 0xF)]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// HMAC-SHA256 under a key of its own, truncated to 128 bits. The digest runs over exact code
@@ -21,6 +35,14 @@ public struct ThrottleKeyDigest: Sendable {
     public static func random() -> ThrottleKeyDigest {
         var generator = SystemRandomNumberGenerator()
         return ThrottleKeyDigest(key: (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// A key every replica derives alike from a shared secret (`throttle.key`, else the JWT signing
+    /// key), for a shared store: HMAC-SHA256(secret, "jwtgate throttle key v1"). The secret itself
+    /// never names a store key, and a digest leaks nothing about it.
+    public static func derived(from secret: [UInt8]) -> ThrottleKeyDigest {
+        let label = Array("jwtgate throttle key v1".utf8)
+        return ThrottleKeyDigest(key: HMACKey(algorithm: .hs256, key: secret)!.mac(label))
     }
 
     public func key(for text: String) -> ThrottleKey {

@@ -44,7 +44,94 @@ public struct ThrottleConfig: Sendable, Equatable {
     public var obtainPerUsername: ThrottleRate?
     /// Keys each throttle tracks at most (least recently used evicted beyond): its memory bound.
     public var maxKeys: Int = 100_000
+    /// Where the request histories live: this process (default) or a Redis that replicas share.
+    public var store: ThrottleStore = .memory
+    /// Bound of each Redis connect, read and write (`throttle.store_timeout`).
+    public var storeTimeout: Duration = .milliseconds(50)
+    /// What a check does when the shared store fails or times out.
+    public var onStoreError: StoreErrorPolicy = .allow
+    /// The digest key replicas share (`throttle.key`); nil: derived from the JWT signing key.
+    public var key: Secret?
     public init() {}
+
+    public enum ThrottleStore: Sendable, Equatable {
+        case memory
+        case redis(RedisEndpoint)
+    }
+
+    /// `allow`: the request goes on unthrottled (availability first); `deny`: DRF's 429 with a 1 s wait.
+    public enum StoreErrorPolicy: String, Sendable, CaseIterable { case allow, deny }
+}
+
+/// A shared throttle store: `redis://[:password@]host[:port][/db]`.
+public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var database: Int
+    public var password: Secret?
+
+    public init(host: String, port: Int = 6379, database: Int = 0, password: Secret? = nil) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.password = password
+    }
+
+    /// The URL without its password (for logs and errors).
+    public var description: String { "redis://\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" }
+
+    /// Parses `redis://[[user]:password@]host[:port][/db]`; a failure carries the reason it is not one.
+    public static func parse(_ text: String) -> Result<RedisEndpoint, RedisURLError> {
+        guard text.hasPrefix("redis://") else { return .failure(RedisURLError("does not start with redis://")) }
+        var rest = Substring(text.dropFirst("redis://".count))
+        var password: Secret?
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                password = Secret(String(userInfo[userInfo.index(after: colon)...]))
+            } else if !userInfo.isEmpty {
+                password = Secret(String(userInfo))
+            }
+        }
+        var database = 0
+        if let slash = rest.firstIndex(of: "/") {
+            let path = rest[rest.index(after: slash)...]
+            rest = rest[..<slash]
+            if !path.isEmpty {
+                guard let db = Int(path), (0...15_999).contains(db) else {
+                    return .failure(RedisURLError("the database \"\(path)\" is not a number"))
+                }
+                database = db
+            }
+        }
+        var host = String(rest)
+        var port = 6379
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return .failure(RedisURLError("an IPv6 host lacks its `]`")) }
+            host = String(rest[rest.index(after: rest.startIndex)..<close])
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":"), let p = Int(after.dropFirst()), (1...65_535).contains(p) else {
+                    return .failure(RedisURLError("the port is not a number from 1 to 65535"))
+                }
+                port = p
+            }
+        } else if let colon = rest.lastIndex(of: ":") {
+            host = String(rest[..<colon])
+            guard let p = Int(rest[rest.index(after: colon)...]), (1...65_535).contains(p) else {
+                return .failure(RedisURLError("the port is not a number from 1 to 65535"))
+            }
+            port = p
+        }
+        guard !host.isEmpty else { return .failure(RedisURLError("has no host")) }
+        return .success(RedisEndpoint(host: host, port: port, database: database, password: password))
+    }
+}
+
+public struct RedisURLError: Error, Sendable {
+    public let reason: String
+    init(_ reason: String) { self.reason = reason }
 }
 
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {

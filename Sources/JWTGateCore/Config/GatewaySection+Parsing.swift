@@ -15,7 +15,8 @@ enum GatewayKeys {
     static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics", "metrics_allow"]
     static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]
     static let logging = ["level", "format", "access_log", "access_log_path", "access_log_buffer"]
-    static let throttle = ["obtain_per_ip", "obtain_per_username", "max_keys"]
+    static let throttle = ["obtain_per_ip", "obtain_per_username", "max_keys", "store", "store_timeout",
+                           "on_store_error", "key"]
 
     /// Every section key by its full path, to point a key written in the wrong section to the right one.
     static func elsewhere(except section: String) -> [String: String] {
@@ -102,6 +103,36 @@ extension ConfigLoader {
         config.obtainPerUsername = rate("obtain_per_username")
         if let keys = reader.int(entries["max_keys"], in: 1...10_000_000, meaning: " (keys tracked per throttle)") {
             config.maxKeys = keys
+        }
+        if let entry = entries["store"], !reader.isNull(entry), let text = reader.string(entry) {
+            if text == "memory" {
+                config.store = .memory
+            } else {
+                switch RedisEndpoint.parse(text) {
+                case .success(let endpoint): config.store = .redis(endpoint)
+                case .failure(let error):
+                    reader.issue(entry, "is neither `memory` nor a Redis URL: \(error.reason)",
+                                 fix: "write `memory` (the default), or redis://host:6379/0 (redis://:password@host:6379/0 with a password)")
+                }
+            }
+        }
+        if let timeout = reader.duration(entries["store_timeout"]) {
+            if timeout > .seconds(10) {
+                reader.issue(entries["store_timeout"]!, "is longer than 10 s (every login would wait that long for a stalled Redis)",
+                             fix: "give a short bound such as \"50ms\"")
+            } else {
+                config.storeTimeout = timeout
+            }
+        }
+        if let policy = reader.choice(entries["on_store_error"], ThrottleConfig.StoreErrorPolicy.self) {
+            config.onStoreError = policy
+        }
+        if let entry = entries["key"], !reader.isNull(entry), let text = reader.string(entry) {
+            if text.utf8.count < 16 {
+                reader.issue(entry, "is shorter than 16 bytes", fix: "set a long random value shared by every replica, e.g. from `openssl rand -hex 32`")
+            } else {
+                config.key = Secret(text)
+            }
         }
         return config
     }

@@ -55,6 +55,9 @@ public final class GatewayMetrics: Sendable {
     /// by a full table since the last (re)load. Set when /metrics is read.
     private let throttleKeys: [Gauge]
     private let throttleEvictions: [Gauge]
+    /// Shared-store (`throttle.store: redis://…`) failures and timeouts, per obtain throttle: each
+    /// one a check that `throttle.on_store_error` decided.
+    let throttleStoreErrors: [String: Counter]
     private let accessLogDropped: Gauge
     private let transferClients: Gauge
 
@@ -90,6 +93,11 @@ public final class GatewayMetrics: Sendable {
         throttleEvictions = ["obtain_per_ip", "obtain_per_username"].map {
             registry.makeGauge(descriptor: Names.throttleEvictions, labels: [("throttle", $0)])
         }
+        var storeErrors: [String: Counter] = [:]
+        for scope in ["obtain_per_ip", "obtain_per_username"] {
+            storeErrors[scope] = registry.makeCounter(descriptor: Names.throttleStoreErrors, labels: [("throttle", scope)])
+        }
+        throttleStoreErrors = storeErrors
         accessLogDropped = registry.makeGauge(descriptor: Names.accessLogDropped)
         transferClients = registry.makeGauge(descriptor: Names.transferClients)
     }
@@ -174,6 +182,10 @@ public final class GatewayMetrics: Sendable {
         static var throttleEvictions: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "throttle_evicted_keys", unitName: "",
                                  helpText: "Live keys evicted from a full throttle table since the last (re)load")
+        }
+        static var throttleStoreErrors: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "throttle_store_errors", unitName: "total",
+                                 helpText: "Obtain throttle checks whose shared store failed or timed out (throttle.on_store_error decided)")
         }
         static var accessLogDropped: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "access_log_dropped_lines", unitName: "",

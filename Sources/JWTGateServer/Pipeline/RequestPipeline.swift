@@ -103,8 +103,13 @@ final class RequestPipeline: Sendable {
                 return .done(.answer(runtime.answers.tokenViewFailed(.busy), target))
             }
             metrics.passwordChecks.increment()
+            let clientKey = runtime.sharedPerIP == nil ? "" : clientIdentity(request, runtime: runtime)
             return .blocking { [self] () -> PipelineResult in
                 defer { self.pendingPasswordChecks.subtract(1, ordering: .relaxed) }
+                // A shared store is a blocking network call: checked here, on the pool, never on a loop.
+                if let wait = self.sharedThrottleWait(runtime: runtime, client: clientKey, username: fields[0]) {
+                    return .answer(DRFAnswers.throttled(wait: wait), target)
+                }
                 BackgroundPriority.lowerCurrentThreadOnce()
                 let result = runtime.tokens.obtain(username: fields[0], password: fields[1], now: GatewayClock.unixSeconds())
                 return .answer(Self.render(result, runtime: runtime), target)
@@ -118,6 +123,17 @@ final class RequestPipeline: Sendable {
         }
         if view == .verify ? runtime.verifyRunsInline : runtime.refreshRunsInline { return .done(work()) }
         return .blocking(work)
+    }
+
+    /// The shared (Redis) throttles, per address then per username, as the in-memory ones; nil: allowed.
+    /// Blocking. A store error is counted here; `throttle.on_store_error` has decided the answer.
+    private func sharedThrottleWait(runtime: GatewayRuntime, client: String, username: String) -> Double? {
+        for (throttle, key) in [(runtime.sharedPerIP, client), (runtime.sharedPerUsername, username)] {
+            guard let throttle else { continue }
+            let counter = metrics.throttleStoreErrors[throttle.scope]
+            if let wait = throttle.check(key, onStoreError: { counter?.increment() }) { return wait }
+        }
+        return nil
     }
 
     /// `::ffff:a.b.c.d` (an IPv4 client on a dual-stack socket) as its 4 IPv4 bytes.

@@ -15,6 +15,10 @@ public final class GatewayRuntime: Sendable {
     /// DRF-style throttles of the obtain endpoint (nil: off).
     public let obtainPerIP: RateThrottle?
     public let obtainPerUsername: RateThrottle?
+    /// The same throttles with shared state in Redis (`throttle.store: redis://…`); the in-memory
+    /// ones are then nil. Blocking: the pipeline checks them on the thread pool.
+    public let sharedPerIP: RedisRateThrottle?
+    public let sharedPerUsername: RedisRateThrottle?
     /// The verify/refresh views may run on the event loop: the user store is in memory and, for
     /// refresh, signing is cheap (HMAC or ECDSA, not an RSA signature of ~0.9 ms).
     let verifyRunsInline: Bool
@@ -62,9 +66,30 @@ public final class GatewayRuntime: Sendable {
         answers = DRFAnswers(jwt: config.jwt)
         routes = RouteTable(config.routes, variants: config.pathVariants)
         tokenViews = TokenViewPaths(config.endpoints)
-        let maxKeys = config.throttle.maxKeys
-        obtainPerIP = config.throttle.obtainPerIP.map { RateThrottle(rate: $0, maxKeys: maxKeys) }
-        obtainPerUsername = config.throttle.obtainPerUsername.map { RateThrottle(rate: $0, maxKeys: maxKeys) }
+        let throttle = config.throttle
+        switch throttle.store {
+        case .memory:
+            obtainPerIP = throttle.obtainPerIP.map { RateThrottle(rate: $0, maxKeys: throttle.maxKeys) }
+            obtainPerUsername = throttle.obtainPerUsername.map { RateThrottle(rate: $0, maxKeys: throttle.maxKeys) }
+            sharedPerIP = nil
+            sharedPerUsername = nil
+        case .redis(let endpoint):
+            // Replicas must name a client's key alike: the digest key comes from configuration they share.
+            guard let secret = throttle.key ?? config.jwt.secretKey ?? config.jwt.privateKeyPEM else {
+                throw StartupError("\(config.sourceFile): throttle.key: is required for a shared throttle store when jwt has neither secret_key nor private_key_file — set one long random value, the same on every replica")
+            }
+            let digest = ThrottleKeyDigest.derived(from: Array(secret.value.utf8))
+            obtainPerIP = nil
+            obtainPerUsername = nil
+            sharedPerIP = throttle.obtainPerIP.map {
+                RedisRateThrottle(rate: $0, scope: "obtain_per_ip", endpoint: endpoint, timeout: throttle.storeTimeout,
+                                  digest: digest, onStoreError: throttle.onStoreError)
+            }
+            sharedPerUsername = throttle.obtainPerUsername.map {
+                RedisRateThrottle(rate: $0, scope: "obtain_per_username", endpoint: endpoint, timeout: throttle.storeTimeout,
+                                  digest: digest, onStoreError: throttle.onStoreError)
+            }
+        }
         let inMemory = directory.store.isInMemory
         verifyRunsInline = inMemory
         refreshRunsInline = inMemory && (codec.algorithm.isHMAC || codec.algorithm.requiresECKey)
