@@ -1,4 +1,6 @@
 import Foundation
+import CJWTGateCurlShims  // SOCK_STREAM resolves through the curl shims in this test module (see RawHTTPClient)
+import Glibc
 
 /// A private `redis-server` for one test: a free port on 127.0.0.1, no persistence, in a temporary
 /// directory; daemonized (so `system(3)` returns and no descriptor of ours is held open), readiness
