@@ -24,14 +24,14 @@ struct AccessLogSinkTests {
         defer { unlink(path) }
         let sink = try AccessLogSink(destination: .file(path))
         AccessLog.write(to: sink, format: .text, method: "GET", path: "/a b\"c\n", status: 200,
-                        nanoseconds: 1_234_567, userID: "42")
+                        nanoseconds: 1_234_567, userID: "42", traceID: "4bf92f3577b34da6a3ce929d0e0e4736")
         AccessLog.write(to: sink, format: .json, method: "POST", path: "/x\"y\u{7}", status: 401,
-                        nanoseconds: 500, userID: nil)
+                        nanoseconds: 500, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         sink.flush()
         let lines = Self.contents(path).split(separator: "\n", omittingEmptySubsequences: false)
         try #require(lines.count == 3, "two lines and the final newline: \(lines)")
         let text = String(lines[0])
-        #expect(text.hasSuffix(#"Z info request http.method=GET http.path=/a\x20b\x22c\x0a http.status=200 duration.ms=1.234 user.id=42"#),
+        #expect(text.hasSuffix(#"Z info request http.method=GET http.path=/a\x20b\x22c\x0a http.status=200 duration.ms=1.234 user.id=42 trace.id=4bf92f3577b34da6a3ce929d0e0e4736"#),
                 "\(text)")
         #expect(text.utf8.count > 24 && text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 4)] == UInt8(ascii: "-"))
         let json = try #require(try PythonJSON.parse(Array(lines[1].utf8)).objectValue)
@@ -41,6 +41,7 @@ struct AccessLogSinkTests {
         #expect(json["http.status"] == .string("401"))
         #expect(json["duration.ms"] == .string("0.000"))
         #expect(json["user.id"] == nil)
+        #expect(json["trace.id"] == .string("0af7651916cd43dd8448eb211c80319c"))
     }
 
     @Test("a full buffer drops lines and counts them instead of growing")
@@ -50,7 +51,7 @@ struct AccessLogSinkTests {
         let sink = try AccessLogSink(destination: .file(path), capacity: 4096)
         for i in 0..<1_000 {
             AccessLog.write(to: sink, format: .text, method: "GET", path: Substring("/item/\(i)"), status: 200,
-                            nanoseconds: 1000, userID: nil)
+                            nanoseconds: 1000, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         }
         #expect(sink.droppedLines > 900)
         sink.flush()
@@ -65,17 +66,17 @@ struct AccessLogSinkTests {
         defer { unlink(path) }
         let sink = try AccessLogSink(destination: .file(path), flushInterval: .milliseconds(20))
         try sink.start()
-        AccessLog.write(to: sink, format: .text, method: "GET", path: "/first", status: 200, nanoseconds: 1, userID: nil)
+        AccessLog.write(to: sink, format: .text, method: "GET", path: "/first", status: 200, nanoseconds: 1, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         var waited = 0
         while !Self.contents(path).contains("/first") && waited < 200 {
             usleep(10_000)
             waited += 1
         }
         #expect(Self.contents(path).contains("/first"), "written by the writer, without a flush")
-        AccessLog.write(to: sink, format: .text, method: "GET", path: "/second", status: 200, nanoseconds: 1, userID: nil)
+        AccessLog.write(to: sink, format: .text, method: "GET", path: "/second", status: 200, nanoseconds: 1, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         sink.stop()
         #expect(Self.contents(path).contains("/second"), "stop flushed it")
-        AccessLog.write(to: sink, format: .text, method: "GET", path: "/late", status: 200, nanoseconds: 1, userID: nil)
+        AccessLog.write(to: sink, format: .text, method: "GET", path: "/late", status: 200, nanoseconds: 1, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         sink.flush()
         #expect(!Self.contents(path).contains("/late"))
         #expect(sink.droppedLines == 1)
@@ -87,12 +88,12 @@ struct AccessLogSinkTests {
         let rotated = path + ".1"
         defer { unlink(path); unlink(rotated) }
         let sink = try AccessLogSink(destination: .file(path))
-        AccessLog.write(to: sink, format: .text, method: "GET", path: "/before", status: 200, nanoseconds: 1, userID: nil)
+        AccessLog.write(to: sink, format: .text, method: "GET", path: "/before", status: 200, nanoseconds: 1, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         sink.flush()
         #expect(rename(path, rotated) == 0)
-        AccessLog.write(to: sink, format: .text, method: "GET", path: "/between", status: 200, nanoseconds: 1, userID: nil)
+        AccessLog.write(to: sink, format: .text, method: "GET", path: "/between", status: 200, nanoseconds: 1, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         try sink.reopen()
-        AccessLog.write(to: sink, format: .text, method: "GET", path: "/after", status: 200, nanoseconds: 1, userID: nil)
+        AccessLog.write(to: sink, format: .text, method: "GET", path: "/after", status: 200, nanoseconds: 1, userID: nil, traceID: "0af7651916cd43dd8448eb211c80319c")
         sink.flush()
         let old = Self.contents(rotated)
         let new = Self.contents(path)

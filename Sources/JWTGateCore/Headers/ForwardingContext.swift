@@ -29,14 +29,18 @@ public struct ForwardingContext: Sendable {
     public var requestID: String
     /// nil for an anonymous request.
     public var identity: ForwardedIdentity?
+    /// The request's trace (the server decides it once, so the access log and the upstream agree);
+    /// nil lets `UpstreamRequestHeaders.build` derive one from the client's headers.
+    public var trace: TraceContext?
 
     public init(clientAddress: [UInt8], clientAddressText: String, isTLS: Bool, requestID: String,
-                identity: ForwardedIdentity? = nil) {
+                identity: ForwardedIdentity? = nil, trace: TraceContext? = nil) {
         self.clientAddress = clientAddress
         self.clientAddressText = clientAddressText
         self.isTLS = isTLS
         self.requestID = requestID
         self.identity = identity
+        self.trace = trace
     }
 
     /// True when the peer lies in one of `trustedProxies`. An IPv4-mapped IPv6 peer (`::ffff:a.b.c.d`, as

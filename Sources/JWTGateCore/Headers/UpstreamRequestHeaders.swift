@@ -2,6 +2,7 @@
 /// invalid → dropped; hop-by-hop → dropped; identity spoof → dropped; a header the gateway owns →
 /// its own rule (a `Connection` token can never remove it); `Authorization`, `Cookie`, `Content-Length`,
 /// `Content-Type` → kept; listed in `Connection` → dropped; anything else → kept, in order, duplicates too.
+/// `traceparent`/`tracestate` are the gateway's: the client's never pass as they are (`TraceContext`).
 public enum UpstreamRequestHeaders {
     public static func build(
         clientHeaders: [(name: String, value: String)],
@@ -18,6 +19,8 @@ public enum UpstreamRequestHeaders {
         var forwardedProto: String?
         var forwardedHost: String?
         var requestID: String?
+        var traceparents: [String] = []
+        var tracestates: [String] = []
 
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(clientHeaders.count + 8)
@@ -47,6 +50,12 @@ public enum UpstreamRequestHeaders {
             case .requestID(let exact):
                 if exact && requestID == nil && isSaneRequestID(header.value) { requestID = header.value }
                 continue
+            case .traceparent:
+                traceparents.append(header.value)
+                continue
+            case .tracestate:
+                tracestates.append(header.value)
+                continue
             case .clientClaim(let exact):
                 // Other "who/where is the client" headers apps trust; only a trusted proxy may state them.
                 if exact && trusted { out.append(header) }
@@ -71,6 +80,9 @@ public enum UpstreamRequestHeaders {
             out.append((name: "X-Forwarded-Host", value: host))
         }
         out.append((name: "X-Request-Id", value: requestID ?? context.requestID))
+        let trace = context.trace ?? TraceContext.forRequest(traceparents: traceparents, tracestates: tracestates)
+        out.append((name: "traceparent", value: trace.traceparent))
+        if let state = trace.traceState { out.append((name: "tracestate", value: state)) }
 
         if let identity = context.identity, identity.isHeaderSafe {
             out.append((name: IdentityHeaders.userID, value: identity.userID))
@@ -109,6 +121,9 @@ private enum GatewayOwnedHeader {
     case forwardedProto(exact: Bool)
     case forwardedHost(exact: Bool)
     case requestID(exact: Bool)
+    /// Any case; the gateway sends its own (W3C Trace Context).
+    case traceparent
+    case tracestate
     case clientClaim(exact: Bool)
     /// Forwarded unchanged whatever `Connection` lists.
     case protected
@@ -126,6 +141,10 @@ private enum GatewayOwnedHeader {
             self = .forwardedHost(exact: HeaderName.equals(name, "x-forwarded-host"))
         } else if HeaderName.normalizedEquals(name, "x-request-id") {
             self = .requestID(exact: HeaderName.equals(name, "x-request-id"))
+        } else if HeaderName.equals(name, "traceparent") {
+            self = .traceparent
+        } else if HeaderName.equals(name, "tracestate") {
+            self = .tracestate
         } else if let exact = GatewayOwnedHeader.clientClaimExactness(name) {
             self = .clientClaim(exact: exact)
         } else if HeaderName.equals(name, "authorization") || HeaderName.equals(name, "cookie")

@@ -34,7 +34,7 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
         pipeline.releaseTransferSlot(&exchange.transferSlot)
         let status = exchange.responseStatus ?? 502
         finish(target: exchange.plan.target, status: status, head: exchange.requestHead, startedAt: exchange.startedAt,
-               userID: exchange.plan.userID)
+               userID: exchange.plan.userID, traceID: exchange.plan.traceID)
         if exchange.keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {
@@ -65,18 +65,18 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
         }
         pipeline.releaseTransferSlot(&exchange.transferSlot)  // not retried: this request's transfers are over
         pipeline.logger.warning("upstream.failed", metadata: [
-            "request.id": "\(exchange.plan.requestID)", "upstream": "\(exchange.plan.upstream)", "error": "\(error)",
+            "request.id": "\(exchange.plan.requestID)", "trace.id": "\(exchange.plan.traceID)", "upstream": "\(exchange.plan.upstream)", "error": "\(error)",
         ])
         guard exchange.responseStatus == nil else {
             // The head is already out: the only honest signal left is to cut the connection.
             state = .idle
             finish(target: exchange.plan.target, status: 502, head: exchange.requestHead, startedAt: exchange.startedAt,
-                   userID: exchange.plan.userID)
+                   userID: exchange.plan.userID, traceID: exchange.plan.traceID)
             context.close(promise: nil)
             return
         }
         state = .waitingForPipeline(head: exchange.requestHead, startedAt: exchange.startedAt)
         write(error.isTimeout ? DRFAnswers.gatewayTimeout : DRFAnswers.badGateway, head: exchange.requestHead,
-              target: exchange.plan.target, startedAt: exchange.startedAt, context: context)
+              target: exchange.plan.target, startedAt: exchange.startedAt, context: context, traceID: exchange.plan.traceID)
     }
 }

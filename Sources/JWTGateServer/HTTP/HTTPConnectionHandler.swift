@@ -167,7 +167,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Writes one gateway answer and returns to idle (or closes when the answer or the drain says so).
     func write(_ answer: GatewayAnswer, head: HTTPRequestHead, target: GatewayMetrics.Series, startedAt: UInt64,
-               context: ChannelHandlerContext) {
+               context: ChannelHandlerContext, traceID: String? = nil) {
         // Built as one array: the gateway's own answers carry fixed ASCII names, so HTTPHeaders.add's
         // per-name check would only repeat work.
         var fields: [(String, String)] = []
@@ -182,7 +182,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         if !answer.body.isEmpty && head.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
         }
-        let finished = finish(target: target, status: answer.status, head: head, startedAt: startedAt, userID: nil)
+        let finished = finish(target: target, status: answer.status, head: head, startedAt: startedAt, userID: nil, traceID: traceID)
         if case .discarding = state {} else { state = .idle }
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -194,15 +194,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         _ = finished
     }
 
-    /// Metrics and the access log for a finished request.
+    /// Metrics and the access log for a finished request. `traceID` is the forwarded trace's; a request
+    /// the gateway answered itself is logged under the client's valid trace id or a new one.
     @discardableResult
-    func finish(target: GatewayMetrics.Series, status: Int, head: HTTPRequestHead, startedAt: UInt64, userID: String?) -> UInt64 {
+    func finish(target: GatewayMetrics.Series, status: Int, head: HTTPRequestHead, startedAt: UInt64, userID: String?,
+                traceID: String? = nil) -> UInt64 {
         let now = GatewayClock.monotonicNanoseconds()
         lastActive = now
         let elapsed = now &- startedAt
         target.record(status: status, nanoseconds: elapsed)
         AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog, method: head.method.rawValue, target: head.uri,
-                         status: status, nanoseconds: elapsed, userID: userID)
+                         status: status, nanoseconds: elapsed, userID: userID,
+                         traceID: traceID ?? TraceContext.traceID(traceparents: head.headers["traceparent"]))
         return elapsed
     }
 

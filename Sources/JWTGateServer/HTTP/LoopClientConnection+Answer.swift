@@ -88,7 +88,7 @@ extension LoopClientConnection: LoopUpstreamDelegate {
         pipeline.releaseTransferSlot(&transferSlot)
         if answer.chunked { send.append("0\r\n\r\n") }
         answer.done = true
-        finish(target: plan.target, status: answer.status ?? 502, userID: plan.userID)
+        finish(target: plan.target, status: answer.status ?? 502, userID: plan.userID, traceID: plan.traceID)
         if answer.remaining.map({ $0 > 0 }) == true || (!answer.chunked && !answer.noBody && answer.remaining == nil) {
             keepAlive = false
         }
@@ -122,20 +122,20 @@ extension LoopClientConnection: LoopUpstreamDelegate {
         }
         pipeline.releaseTransferSlot(&transferSlot)  // not retried: this request's transfers are over
         pipeline.logger.warning("upstream.failed", metadata: [
-            "request.id": "\(plan.requestID)", "upstream": "\(plan.upstream)", "error": "\(error)",
+            "request.id": "\(plan.requestID)", "trace.id": "\(plan.traceID)", "upstream": "\(plan.upstream)", "error": "\(error)",
         ])
         guard !answer.headSent else {
             // The head is out: the only honest signal left is to cut the connection.
-            finish(target: plan.target, status: 502, userID: plan.userID)
+            finish(target: plan.target, status: 502, userID: plan.userID, traceID: plan.traceID)
             return close()
         }
         let gatewayAnswer = error.isTimeout ? DRFAnswers.gatewayTimeout : DRFAnswers.badGateway
         if !body.isFinished {
             keepAlive = false
-            queueAnswer(gatewayAnswer, target: plan.target)
+            queueAnswer(gatewayAnswer, target: plan.target, traceID: plan.traceID)
             return startLingering()
         }
-        queueAnswer(gatewayAnswer, target: plan.target)
+        queueAnswer(gatewayAnswer, target: plan.target, traceID: plan.traceID)
         answer.done = true
         process()
     }

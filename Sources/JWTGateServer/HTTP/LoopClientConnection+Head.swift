@@ -143,7 +143,7 @@ extension LoopClientConnection {
     }
 
     /// Serialises one complete gateway answer into the send buffer and records it.
-    func queueAnswer(_ gatewayAnswer: GatewayAnswer, target: GatewayMetrics.Series) {
+    func queueAnswer(_ gatewayAnswer: GatewayAnswer, target: GatewayMetrics.Series, traceID: String? = nil) {
         if pipeline.state.isDraining || gatewayAnswer.closeConnection { keepAlive = false }
         writeStatusLine(gatewayAnswer.status)
         for (name, value) in gatewayAnswer.headers { writeField(name, value) }
@@ -151,7 +151,7 @@ extension LoopClientConnection {
         writeConnectionField()
         send.append("\r\n")
         if !gatewayAnswer.body.isEmpty && head?.method != "HEAD" { send.append(gatewayAnswer.body) }
-        finish(target: target, status: gatewayAnswer.status, userID: nil)
+        finish(target: target, status: gatewayAnswer.status, userID: nil, traceID: traceID)
     }
 
     func writeStatusLine(_ status: Int) {
@@ -177,12 +177,14 @@ extension LoopClientConnection {
         }
     }
 
-    /// Metrics and the access log for a finished request.
-    func finish(target: GatewayMetrics.Series, status: Int, userID: String?) {
+    /// Metrics and the access log for a finished request. `traceID` is the forwarded trace's; a request
+    /// the gateway answered itself is logged under the client's valid trace id or a new one.
+    func finish(target: GatewayMetrics.Series, status: Int, userID: String?, traceID: String? = nil) {
         let elapsed = GatewayClock.monotonicNanoseconds() &- startedAt
         target.record(status: status, nanoseconds: elapsed)
         AccessLog.record(logger: pipeline.logger, enabled: pipeline.runtime.config.logging.accessLog,
                          method: head?.method ?? "-", target: head?.target ?? "-", status: status,
-                         nanoseconds: elapsed, userID: userID)
+                         nanoseconds: elapsed, userID: userID,
+                         traceID: traceID ?? TraceContext.traceID(traceparents: head?.values(named: "traceparent") ?? []))
     }
 }

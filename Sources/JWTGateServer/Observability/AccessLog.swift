@@ -36,13 +36,14 @@ public enum AccessLog {
     public static func flush() { installed.withLock { $0?.sink }?.flush() }
 
     static func record(logger: Logger, enabled: Bool, method: String, target: String, status: Int, nanoseconds: UInt64,
-                       userID: String?) {
+                       userID: String?, traceID: @autoclosure () -> String) {
         // Lines are at info level: `logging.level: warning` silences them on either path.
         guard enabled, logger.logLevel <= .info else { return }
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let traceID = traceID()
         if let installed = installed.withLock({ $0 }) {
             write(to: installed.sink, format: installed.format, method: method, path: path, status: status,
-                  nanoseconds: nanoseconds, userID: userID)
+                  nanoseconds: nanoseconds, userID: userID, traceID: traceID)
             return
         }
         var metadata: Logger.Metadata = [
@@ -52,14 +53,15 @@ public enum AccessLog {
             "duration.ms": "\(Double(nanoseconds / 1000) / 1000)",
         ]
         if let userID { metadata["user.id"] = "\(userID)" }
+        metadata["trace.id"] = "\(traceID)"
         logger.info("request", metadata: metadata)
     }
 
     /// The line itself: text `2026-12-06T08:00:00.123Z info request http.method=GET http.path=/x
-    /// http.status=200 duration.ms=0.412 user.id=1`, or one JSON object in the shape of the JSON log
+    /// http.status=200 duration.ms=0.412 user.id=1 trace.id=4bf92f3577b34da6a3ce929d0e0e4736`, or one JSON object in the shape of the JSON log
     /// handler's lines. Client-controlled text (the path) is escaped so a line stays one line.
     public static func write(to sink: AccessLogSink, format: Format, method: String, path: Substring, status: Int,
-                             nanoseconds: UInt64, userID: String?) {
+                             nanoseconds: UInt64, userID: String?, traceID: String) {
         let micros = Int(nanoseconds / 1000)
         let now = GatewayClock.wallClock()
         let subsecond = now.nanoseconds / 1_000_000
@@ -81,6 +83,8 @@ public enum AccessLog {
                     out.append(contentsOf: " user.id=".utf8)
                     appendEscaped(userID, quoteForJSON: false, to: &out)
                 }
+                out.append(contentsOf: " trace.id=".utf8)
+                appendEscaped(traceID, quoteForJSON: false, to: &out)
             case .json:
                 out.append(contentsOf: "{\"ts\":".utf8)
                 out.append(contentsOf: String(now.seconds).utf8)
@@ -102,6 +106,9 @@ public enum AccessLog {
                     appendEscaped(userID, quoteForJSON: true, to: &out)
                     out.append(UInt8(ascii: "\""))
                 }
+                out.append(contentsOf: ",\"trace.id\":\"".utf8)
+                appendEscaped(traceID, quoteForJSON: true, to: &out)
+                out.append(UInt8(ascii: "\""))
                 out.append(UInt8(ascii: "}"))
             }
             out.append(UInt8(ascii: "\n"))

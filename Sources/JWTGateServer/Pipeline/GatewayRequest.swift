@@ -30,6 +30,8 @@ struct ForwardPlan: Sendable {
     var upstream: UpstreamTarget
     var userID: String?
     var requestID: String
+    /// The trace the upstream continues (`traceparent`), logged as `trace.id`.
+    var traceID: String
     /// Whom the transfer counts against for `server.max_transfers_per_client` (a retry keeps it).
     var client: ClientAddressKey
     /// For a retry on another upstream after a refused connection.

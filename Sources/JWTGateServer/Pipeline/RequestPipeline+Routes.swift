@@ -81,8 +81,10 @@ extension RequestPipeline {
         let identity = user.map {
             ForwardedIdentity(userID: $0.id.description, username: $0.username, email: $0.email ?? "")
         }
+        let trace = TraceContext.forRequest(traceparents: request.head.values(named: "traceparent"),
+                                            tracestates: request.head.values(named: "tracestate"))
         let context = ForwardingContext(clientAddress: request.peerBytes, clientAddressText: request.peerText,
-                                        isTLS: false, requestID: requestID, identity: identity)
+                                        isTLS: false, requestID: requestID, identity: identity, trace: trace)
         var clientHeaders: [(name: String, value: String)] = []
         clientHeaders.reserveCapacity(request.head.fields.count)
         for field in request.head.fields { clientHeaders.append((field.name, field.value)) }
@@ -97,7 +99,7 @@ extension RequestPipeline {
                                               timeout: route.config.timeout, caFile: route.config.caFile)
         return .forward(ForwardPlan(request: upstreamRequest, target: target,
                                     upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID,
-                                    client: client, match: match, query: query))
+                                    traceID: trace.traceID, client: client, match: match, query: query))
     }
 
     /// The same request aimed at the route's next upstream, after `plan.upstream` refused the
