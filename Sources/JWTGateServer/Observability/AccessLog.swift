@@ -66,53 +66,48 @@ public enum AccessLog {
         let now = GatewayClock.wallClock()
         let subsecond = now.nanoseconds / 1_000_000
         sink.append(second: now.seconds) { out, stamp in
-            switch format {
-            case .text:
-                out.append(contentsOf: stamp)
-                out.append(UInt8(ascii: "."))
-                appendPadded(subsecond, width: 3, to: &out)
-                out.append(contentsOf: "Z info request http.method=".utf8)
-                appendEscaped(method, quoteForJSON: false, to: &out)
-                out.append(contentsOf: " http.path=".utf8)
-                appendEscaped(path, quoteForJSON: false, to: &out)
-                out.append(contentsOf: " http.status=".utf8)
-                out.append(contentsOf: String(status).utf8)
-                out.append(contentsOf: " duration.ms=".utf8)
-                appendMillis(micros, to: &out)
-                if let userID {
-                    out.append(contentsOf: " user.id=".utf8)
-                    appendEscaped(userID, quoteForJSON: false, to: &out)
-                }
-                out.append(contentsOf: " trace.id=".utf8)
-                appendEscaped(traceID, quoteForJSON: false, to: &out)
-            case .json:
+            let json = format == .json
+            if json {
                 out.append(contentsOf: "{\"ts\":".utf8)
                 out.append(contentsOf: String(now.seconds).utf8)
                 out.append(contentsOf: ",\"time\":\"".utf8)
-                out.append(contentsOf: stamp)
-                out.append(UInt8(ascii: "."))
-                appendPadded(subsecond, width: 3, to: &out)
-                out.append(contentsOf: "Z\",\"level\":\"info\",\"logger\":\"jwtgate\",\"msg\":\"request\",\"http.method\":\"".utf8)
-                appendEscaped(method, quoteForJSON: true, to: &out)
-                out.append(contentsOf: "\",\"http.path\":\"".utf8)
-                appendEscaped(path, quoteForJSON: true, to: &out)
-                out.append(contentsOf: "\",\"http.status\":\"".utf8)
-                out.append(contentsOf: String(status).utf8)
-                out.append(contentsOf: "\",\"duration.ms\":\"".utf8)
-                appendMillis(micros, to: &out)
-                out.append(UInt8(ascii: "\""))
-                if let userID {
-                    out.append(contentsOf: ",\"user.id\":\"".utf8)
-                    appendEscaped(userID, quoteForJSON: true, to: &out)
-                    out.append(UInt8(ascii: "\""))
-                }
-                out.append(contentsOf: ",\"trace.id\":\"".utf8)
-                appendEscaped(traceID, quoteForJSON: true, to: &out)
-                out.append(UInt8(ascii: "\""))
-                out.append(UInt8(ascii: "}"))
             }
+            out.append(contentsOf: stamp)
+            out.append(UInt8(ascii: "."))
+            appendPadded(subsecond, width: 3, to: &out)
+            out.append(contentsOf: json ? "Z\",\"level\":\"info\",\"logger\":\"jwtgate\",\"msg\":\"request\"".utf8
+                                        : "Z info request".utf8)
+            appendField("http.method", method, json: json, to: &out)
+            appendField("http.path", path, json: json, to: &out)
+            openField("http.status", json: json, to: &out)
+            out.append(contentsOf: String(status).utf8)
+            closeField(json: json, to: &out)
+            openField("duration.ms", json: json, to: &out)
+            appendMillis(micros, to: &out)
+            closeField(json: json, to: &out)
+            if let userID { appendField("user.id", userID, json: json, to: &out) }
+            appendField("trace.id", traceID, json: json, to: &out)
+            if json { out.append(UInt8(ascii: "}")) }
             out.append(UInt8(ascii: "\n"))
         }
+    }
+
+    /// One `key=value` (text) or `,"key":"value"` (JSON, every value a string as the JSON log handler
+    /// writes them), the value escaped for its format.
+    private static func appendField(_ name: StaticString, _ value: some StringProtocol, json: Bool, to out: inout [UInt8]) {
+        openField(name, json: json, to: &out)
+        appendEscaped(value, quoteForJSON: json, to: &out)
+        closeField(json: json, to: &out)
+    }
+
+    private static func openField(_ name: StaticString, json: Bool, to out: inout [UInt8]) {
+        out.append(contentsOf: json ? ",\"".utf8 : " ".utf8)
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: json ? "\":\"".utf8 : "=".utf8)
+    }
+
+    private static func closeField(json: Bool, to out: inout [UInt8]) {
+        if json { out.append(UInt8(ascii: "\"")) }
     }
 
     /// Microseconds as milliseconds with three decimals ("0.412").
