@@ -46,6 +46,10 @@ extension ConfigLoader {
         if let timeout = reader.duration(entries["send_timeout"]) { config.sendTimeout = timeout }
         if let plane = reader.choice(entries["data_plane"], DataPlane.self) { config.dataPlane = plane }
         if let proxies = parseTrustedProxies(entries["trusted_proxies"], reader) { config.trustedProxies = proxies }
+        if config.dataPlane == .nio, config.listen.contains(where: { $0.tls != nil }), let entry = entries["data_plane"] {
+            reader.issue(entry, "is nio, which does not serve TLS listeners",
+                         fix: "use `data_plane: loop` (the default) for listeners with `tls:`")
+        }
         return config
     }
 
