@@ -20,6 +20,9 @@ let package = Package(
         // C libraries found through pkg-config; no code of their own.
         .systemLibrary(name: "CJWTGateOpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // TLS termination on the loop (libssl; libcrypto comes with it).
+        .systemLibrary(name: "CJWTGateSSL", pkgConfig: "libssl",
+                       providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CJWTGateCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CJWTGateArgon2", pkgConfig: "libargon2",
@@ -38,6 +41,7 @@ let package = Package(
                 dependencies: ["CJWTGateOpenSSL", "CJWTGateArgon2"],
                 linkerSettings: [.linkedLibrary("crypt")]),
         .target(name: "CJWTGateCurlShims", dependencies: ["CJWTGateCurl"]),
+        .target(name: "CJWTGateTLSShims", dependencies: ["CJWTGateSSL"]),
 
         // Pure logic: config, tokens, passwords, users, routes, header rules, errors. No NIO.
         .target(name: "JWTGateCore", dependencies: [
@@ -46,7 +50,7 @@ let package = Package(
         ]),
         // The network side: NIO HTTP server, endpoints, libcurl forwarding, health, metrics.
         .target(name: "JWTGateServer", dependencies: [
-            "JWTGateCore", "CJWTGateCurlShims", "CJWTGateCurl", "CJWTGateHiredis",
+            "JWTGateCore", "CJWTGateCurlShims", "CJWTGateCurl", "CJWTGateHiredis", "CJWTGateTLSShims",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -137,7 +137,9 @@ public struct RedisURLError: Error, Sendable {
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
-    public init(host: String, port: Int) { self.host = host; self.port = port }
+    /// Set: the listener speaks TLS.
+    public var tls: ListenerTLSConfig?
+    public init(host: String, port: Int, tls: ListenerTLSConfig? = nil) { self.host = host; self.port = port; self.tls = tls }
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
@@ -274,6 +276,9 @@ public struct JWTConfig: Sendable {
     public var refreshExpirationDelta: Int64 = 7 * 86_400
     public var authHeaderPrefix: String = "JWT"
     public var authCookie: String?
+    /// Mark the cookie the obtain/refresh views set `Secure` when the request came over TLS. Off by default:
+    /// the library never sets it, and a client that relies on the cookie over plain HTTP would lose it.
+    public var authCookieSecure: Bool = false
     public var userSecretField: String?
     public var responseFields: [ResponseField] = [.token]
     public init() {}

@@ -10,7 +10,7 @@ enum GatewayKeys {
                          "send_timeout", "data_plane"]
     static let jwt = ["secret_key", "algorithm", "verify", "private_key_file", "public_key_file",
                       "verify_expiration", "leeway", "expiration_delta", "audience", "issuer", "allow_refresh",
-                      "refresh_expiration_delta", "auth_header_prefix", "auth_cookie", "user_secret_field",
+                      "refresh_expiration_delta", "auth_header_prefix", "auth_cookie", "auth_cookie_secure", "user_secret_field",
                       "response_fields"]
     static let endpoints = ["obtain", "refresh", "verify", "health", "ready", "metrics", "metrics_allow"]
     static let users = ["backend", "path", "url", "table", "username_field", "email_field", "cache_ttl"]

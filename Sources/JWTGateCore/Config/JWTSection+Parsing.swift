@@ -51,6 +51,7 @@ extension ConfigLoader {
                              fix: "use letters, digits and -_.!#$%&'*+^|~ only (no spaces, `=`, `;` or quotes), e.g. jwt-token")
             }
         }
+        if let secure = reader.bool(entries["auth_cookie_secure"]) { config.authCookieSecure = secure }
         if let name = reader.string(entries["user_secret_field"]), let entry = entries["user_secret_field"] {
             if isSQLIdentifier(name) {
                 config.userSecretField = name

@@ -46,70 +46,16 @@ extension ConfigLoader {
         if let timeout = reader.duration(entries["send_timeout"]) { config.sendTimeout = timeout }
         if let plane = reader.choice(entries["data_plane"], DataPlane.self) { config.dataPlane = plane }
         if let proxies = parseTrustedProxies(entries["trusted_proxies"], reader) { config.trustedProxies = proxies }
+        if config.dataPlane == .nio, config.listen.contains(where: { $0.tls != nil }), let entry = entries["data_plane"] {
+            reader.issue(entry, "is nio, which does not serve TLS listeners",
+                         fix: "use `data_plane: loop` (the default) for listeners with `tls:`")
+        }
         return config
-    }
-
-    /// `listen`: one `"host:port"` or a list of them; IPv6 hosts in brackets (`"[::1]:8080"`); port 0 = any free port.
-    static func parseListen(_ field: Field?, _ reader: YAMLNodeReader) -> [ListenAddress]? {
-        guard let items = reader.strings(field, allowSingle: true, itemsAre: "\"host:port\" addresses") else {
-            return nil
-        }
-        if items.isEmpty, let field {
-            reader.issue(field, "is an empty list", fix: "give at least one \"host:port\", e.g. \"127.0.0.1:8080\"")
-            return nil
-        }
-        var addresses: [ListenAddress] = []
-        for (text, item) in items {
-            switch listenAddress(text) {
-            case .success(let address): addresses.append(address)
-            case .failure(let problem): reader.issue(item, problem.problem, fix: problem.fix)
-            }
-        }
-        return addresses.count == items.count ? addresses : nil
     }
 
     struct ValueProblem: Error {
         var problem: String
         var fix: String
-    }
-
-    static func listenAddress(_ text: String) -> Result<ListenAddress, ValueProblem> {
-        let quoted = YAMLNodeReader.quote(text)
-        let example = "write \"host:port\", e.g. \"127.0.0.1:8080\", \"0.0.0.0:8080\" or \"[::1]:8080\""
-        let host: String, portText: String
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else {
-                return .failure(.init(problem: "\(quoted) has `[` without `]`", fix: example))
-            }
-            host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else {
-                return .failure(.init(problem: "\(quoted) has no port", fix: example))
-            }
-            portText = String(rest.dropFirst())
-            guard IPAddressParsing.ipv6(host) != nil else {
-                return .failure(.init(problem: "\(quoted) does not hold an IPv6 address in brackets", fix: example))
-            }
-        } else {
-            guard let colon = text.lastIndex(of: ":") else {
-                return .failure(.init(problem: "\(quoted) has no port", fix: example))
-            }
-            host = String(text[..<colon])
-            portText = String(text[text.index(after: colon)...])
-            if host.contains(":") {
-                return .failure(.init(problem: "\(quoted) looks like an IPv6 address without brackets",
-                                      fix: "put the address in brackets: \"[::1]:8080\""))
-            }
-            guard isHostName(host) else {
-                return .failure(.init(problem: "\(quoted) has no valid host", fix: example))
-            }
-        }
-        guard !portText.isEmpty, portText.unicodeScalars.allSatisfy(ConfigCharacters.isDigit), let port = Int(portText),
-              (0...65535).contains(port) else {
-            return .failure(.init(problem: "\(quoted) has a port outside 0–65535",
-                                  fix: "use a port from 1 to 65535 (0 picks any free port)"))
-        }
-        return .success(ListenAddress(host: host, port: port))
     }
 
     /// A DNS name or an IPv4 address: letters, digits, `-` and `.`.

@@ -35,7 +35,9 @@ public struct DRFAnswers: Sendable {
 
     // MARK: token views
 
-    public func tokenIssued(_ issued: IssuedToken, now: Int64) -> GatewayAnswer {
+    /// `secureCookie`: the request came over TLS and `jwt.auth_cookie_secure` is on (Morsel's sorted
+    /// attributes put `Secure` last).
+    public func tokenIssued(_ issued: IssuedToken, now: Int64, secureCookie: Bool = false) -> GatewayAnswer {
         var body = JSONObject()
         for field in responseFields {
             switch field {
@@ -53,7 +55,7 @@ public struct DRFAnswers: Sendable {
         var headers = Self.tokenViewHeaders
         if let cookieName {
             // Django 3.2 set_cookie(expires=utcnow()+delta, httponly=True): attributes sorted as Python's Morsel does.
-            headers.append(("Set-Cookie", "\(cookieName)=\(issued.token); expires=\(HTTPDate.format(unixSeconds: now + expirationDelta)); HttpOnly; Max-Age=\(expirationDelta); Path=/"))
+            headers.append(("Set-Cookie", "\(cookieName)=\(issued.token); expires=\(HTTPDate.format(unixSeconds: now + expirationDelta)); HttpOnly; Max-Age=\(expirationDelta); Path=/\(secureCookie ? "; Secure" : "")"))
         }
         return Self.json(200, .object(body), headers: headers)
     }

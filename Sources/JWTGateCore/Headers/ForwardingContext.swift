@@ -32,9 +32,12 @@ public struct ForwardingContext: Sendable {
     /// The request's trace (the server decides it once, so the access log and the upstream agree);
     /// nil lets `UpstreamRequestHeaders.build` derive one from the client's headers.
     public var trace: TraceContext?
+    /// The verified client certificate's subject (a TLS listener with `verify_client`); nil otherwise.
+    public var clientSubject: String?
 
     public init(clientAddress: [UInt8], clientAddressText: String, isTLS: Bool, requestID: String,
-                identity: ForwardedIdentity? = nil, trace: TraceContext? = nil) {
+                identity: ForwardedIdentity? = nil, trace: TraceContext? = nil, clientSubject: String? = nil) {
+        self.clientSubject = clientSubject
         self.clientAddress = clientAddress
         self.clientAddressText = clientAddressText
         self.isTLS = isTLS

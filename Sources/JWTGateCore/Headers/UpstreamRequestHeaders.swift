@@ -89,6 +89,9 @@ public enum UpstreamRequestHeaders {
             out.append((name: IdentityHeaders.username, value: identity.username))
             out.append((name: IdentityHeaders.email, value: identity.email))
         }
+        if let subject = context.clientSubject, HeaderSyntax.isValidHeaderValue(subject) {
+            out.append((name: IdentityHeaders.clientSubject, value: subject))
+        }
         return out
     }
 

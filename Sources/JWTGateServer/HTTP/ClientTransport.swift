@@ -26,6 +26,12 @@ protocol ClientTransport: AnyObject {
     /// No more writes (after the last answer; the peer sees end of stream while we still read).
     func shutdownWrite()
     func close()
+    /// Input the transport holds that the descriptor will not signal again (TLS records read ahead).
+    var hasBufferedInput: Bool { get }
+    /// The last read would block until the descriptor is writable (TLS), not readable.
+    var readNeedsWritable: Bool { get }
+    /// The last write would block until the descriptor is readable (TLS), not writable.
+    var writeNeedsReadable: Bool { get }
 }
 
 /// A non-blocking TCP socket accepted by a `LoopListener`.
@@ -36,6 +42,10 @@ final class PlainSocketTransport: ClientTransport {
     init(fd: Int32) { self.fd = fd }
 
     deinit { self.close() }
+
+    var hasBufferedInput: Bool { false }
+    var readNeedsWritable: Bool { false }
+    var writeNeedsReadable: Bool { false }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportIO {
         while true {

@@ -92,7 +92,8 @@ extension LoopClientConnection {
     /// Runs the pipeline; its blocking work goes to the pool and comes back on this loop.
     private func decide(bodyBytes: ByteBuffer?) {
         guard let head else { return }
-        let request = GatewayRequest(head: head, body: bodyBytes, peerBytes: peer.bytes, peerText: peer.text, startedAt: startedAt)
+        let request = GatewayRequest(head: head, body: bodyBytes, peerBytes: peer.bytes, peerText: peer.text, startedAt: startedAt,
+                                     isTLS: security.isTLS, clientSubject: security.clientSubject)
         switch pipeline.handle(request) {
         case .done(let result):
             act(on: result)

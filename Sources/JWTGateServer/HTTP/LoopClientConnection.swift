@@ -45,6 +45,10 @@ final class LoopClientConnection: IOLoopHandler {
     let transport: any ClientTransport
     let limit: ConnectionLimit
     let peer: (bytes: [UInt8], text: String)
+    /// TLS or not, and the verified client certificate's subject.
+    let security: ConnectionSecurity
+    /// A read is scheduled for input the transport holds (TLS) that epoll will not report.
+    var bufferedReadScheduled = false
 
     var phase = Phase.head
     var parser: HTTPRequestParser
@@ -87,8 +91,10 @@ final class LoopClientConnection: IOLoopHandler {
     var processing = false
     var processAgain = false
 
-    init(transport: any ClientTransport, context: LoopServerContext, limit: ConnectionLimit) {
+    init(transport: any ClientTransport, context: LoopServerContext, limit: ConnectionLimit,
+         security: ConnectionSecurity = .plain) {
         self.transport = transport
+        self.security = security
         self.limit = limit
         self.context = context
         self.peer = PeerAddress.of(fd: transport.fd)
@@ -111,6 +117,8 @@ final class LoopClientConnection: IOLoopHandler {
             close()
             return
         }
+        // A TLS client's first request may have come with its last handshake flight, already read by OpenSSL.
+        if transport.hasBufferedInput { updateInterest() }
         ensureTimer()
     }
 
@@ -124,9 +132,11 @@ final class LoopClientConnection: IOLoopHandler {
             close()
             return
         }
-        if events.contains(.writable) { writable() }
+        // A TLS transport may need the other direction: a read that must write, a write that must read.
+        if events.contains(.writable) || (events.contains(.readable) && transport.writeNeedsReadable) { writable() }
         guard phase != .closed else { return }
-        if events.contains(.readable) || events.contains(.hangup) { readable() }
+        if events.contains(.readable) || events.contains(.hangup)
+            || (events.contains(.writable) && transport.readNeedsWritable) { readable() }
     }
 
     private func readable() {
@@ -247,9 +257,22 @@ final class LoopClientConnection: IOLoopHandler {
     func updateInterest() {
         guard phase != .closed else { return }
         var interest: IOInterest = []
-        if wantsRead || phase == .lingering { interest.insert(.readable) }
+        let reading = wantsRead || phase == .lingering
+        if reading { interest.insert(.readable) }
         if !send.isEmpty { interest.insert(.writable) }
+        if reading && transport.readNeedsWritable { interest.insert(.writable) }
+        if !send.isEmpty && transport.writeNeedsReadable { interest.insert(.readable) }
         try? loop.setInterest(transport.fd, interest)
+        if reading && !bufferedReadScheduled && transport.hasBufferedInput {
+            // The socket will not become readable for bytes OpenSSL already holds: read them next turn.
+            bufferedReadScheduled = true
+            _ = loop.schedule(after: .zero) { [weak self] in
+                guard let self else { return }
+                self.bufferedReadScheduled = false
+                guard self.phase != .closed else { return }
+                self.readable()
+            }
+        }
     }
 
     // MARK: Closing

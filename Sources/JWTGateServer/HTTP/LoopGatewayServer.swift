@@ -16,19 +16,35 @@ final class LoopGatewayServer: Sendable {
     let limit: ConnectionLimit
     /// The bound addresses (real ports when the configuration said 0).
     let addresses: [SocketAddress]
+    /// The TLS listeners' contexts, by the index of their `server.listen` entry (swapped on reload).
+    let tlsSlots: [Int: TLSListenerSlot]
     private let contexts: [LoopBound<LoopServerContext>]
     private let listenersClosed = Mutex<(closed: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    private init(group: LoopGroup, limit: ConnectionLimit, addresses: [SocketAddress], contexts: [LoopBound<LoopServerContext>]) {
+    private init(group: LoopGroup, limit: ConnectionLimit, addresses: [SocketAddress], tlsSlots: [Int: TLSListenerSlot],
+                 contexts: [LoopBound<LoopServerContext>]) {
         self.group = group
         self.limit = limit
         self.addresses = addresses
+        self.tlsSlots = tlsSlots
         self.contexts = contexts
     }
 
     static func start(pipeline: RequestPipeline, threadPool: NIOThreadPool, logger: Logger) async throws -> LoopGatewayServer {
         let server = pipeline.runtime.config.server
         let count = server.eventLoopThreads > 0 ? server.eventLoopThreads : LoopGroup.coreCount
+        // Certificates first: a listener that cannot serve TLS must stop the start before any socket binds.
+        let budget = TLSHandshakeBudget()
+        var tlsSlots: [Int: TLSListenerSlot] = [:]
+        for (index, address) in server.listen.enumerated() {
+            guard let tls = address.tls else { continue }
+            do {
+                tlsSlots[index] = TLSListenerSlot(address: address.description, context: try TLSServerContext(tls), budget: budget)
+            } catch {
+                throw StartupError("server.listen[\(index)] (\(address)): \(error)")
+            }
+        }
+        pipeline.metrics.tls.setCertificates(Self.servedCertificates(tlsSlots))
         let group = try LoopGroup(count: count, namePrefix: "jwtgate-loop")
         let limit = ConnectionLimit(maximum: server.maxConnections)
         var perLoop = [[ListenSocketFD]](repeating: [], count: count)
@@ -38,7 +54,8 @@ final class LoopGatewayServer: Sendable {
                 // The loop's listener binds numeric addresses only.
                 let host = address.host == "localhost" ? "127.0.0.1" : address.host
                 let (fds, port) = try ListenSocket.openGroup(host: host, port: address.port, count: count, backlog: 1024)
-                for (index, fd) in fds.enumerated() { perLoop[index].append(ListenSocketFD(fd: fd, port: port)) }
+                let slot = tlsSlots[addresses.count]
+                for (index, fd) in fds.enumerated() { perLoop[index].append(ListenSocketFD(fd: fd, port: port, tls: slot)) }
                 addresses.append(try SocketAddress(ipAddress: host, port: port))
             }
         } catch {
@@ -57,7 +74,9 @@ final class LoopGatewayServer: Sendable {
                 do {
                     let multi = try LoopCurlMulti(loop: loop, configuration: multiConfiguration)
                     let context = LoopServerContext(loop: loop, pipeline: pipeline, threadPool: threadPool, multi: multi)
-                    for socket in sockets { try context.listen(fd: socket.fd, port: socket.port, limit: limit, logger: logger) }
+                    for socket in sockets {
+                        try context.listen(fd: socket.fd, port: socket.port, limit: limit, logger: logger, tls: socket.tls)
+                    }
                     return .success(LoopBound(context, loop: handle))
                 } catch {
                     for socket in sockets { _ = close(socket.fd) }
@@ -74,7 +93,35 @@ final class LoopGatewayServer: Sendable {
             group.shutdown()
             throw StartupError(failure)
         }
-        return LoopGatewayServer(group: group, limit: limit, addresses: addresses, contexts: contexts)
+        return LoopGatewayServer(group: group, limit: limit, addresses: addresses, tlsSlots: tlsSlots, contexts: contexts)
+    }
+
+    static func servedCertificates(_ slots: [Int: TLSListenerSlot]) -> [(listener: String, file: String, notAfter: Int64)] {
+        slots.sorted { $0.key < $1.key }.flatMap { _, slot in
+            slot.current.certificates.map { (listener: slot.address, file: $0.file, notAfter: $0.notAfter) }
+        }
+    }
+
+    /// Builds every TLS listener's context from `listen` (the reloaded configuration) and swaps them in only
+    /// when all succeed; otherwise the running certificates stay and the error says which listener failed.
+    func reloadTLS(_ listen: [ListenAddress], metrics: GatewayMetrics) throws(StartupError) {
+        var fresh: [(TLSListenerSlot, TLSServerContext)] = []
+        for (index, slot) in tlsSlots.sorted(by: { $0.key < $1.key }) {
+            guard index < listen.count, let tls = listen[index].tls else {
+                throw StartupError("server.listen[\(index)] (\(slot.address)): a TLS listener cannot lose its tls: section on reload; restart to change listeners")
+            }
+            do {
+                fresh.append((slot, try TLSServerContext(tls)))
+            } catch {
+                throw StartupError("server.listen[\(index)] (\(slot.address)): \(error)")
+            }
+        }
+        for (slot, context) in fresh { slot.replace(with: context) }
+        metrics.tls.setCertificates(Self.servedCertificates(tlsSlots))
+    }
+
+    func rotateTicketKeysIfDue() {
+        for slot in tlsSlots.values { slot.rotateTicketKeysIfDue() }
     }
 
     /// Stops accepting on every loop (the sockets close); pending connections in the backlog are refused.
@@ -123,6 +170,7 @@ final class LoopGatewayServer: Sendable {
 private struct ListenSocketFD: Sendable {
     var fd: Int32
     var port: Int
+    var tls: TLSListenerSlot?
 }
 
 private enum Thread {

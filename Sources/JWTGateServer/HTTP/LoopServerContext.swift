@@ -2,6 +2,10 @@ import Logging
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one loop of the loop plane owns: its listeners (one per address), its libcurl multi handle,
 /// its client connections and one read buffer they share (a loop runs one read at a time).
 /// Lives and dies on its loop.
@@ -15,6 +19,8 @@ final class LoopServerContext: IOLoopAttachment {
     let scratch: UnsafeMutableRawBufferPointer
     private(set) var listeners: [LoopListener] = []
     private var connections: [ObjectIdentifier: LoopClientConnection] = [:]
+    /// TLS connections still in their handshake (not yet a `LoopClientConnection`).
+    private var handshakes: [ObjectIdentifier: TLSHandshake] = [:]
 
     init(loop: IOLoop, pipeline: RequestPipeline, threadPool: NIOThreadPool, multi: LoopCurlMulti) {
         self.loop = loop
@@ -27,22 +33,58 @@ final class LoopServerContext: IOLoopAttachment {
 
     deinit { scratch.deallocate() }
 
-    /// Takes `fd`, a listening socket for this loop, and starts accepting on it.
-    func listen(fd: Int32, port: Int, limit: ConnectionLimit, logger: Logger) throws(IOLoopError) {
+    /// Takes `fd`, a listening socket for this loop, and starts accepting on it (with TLS when `tls` is set).
+    func listen(fd: Int32, port: Int, limit: ConnectionLimit, logger: Logger, tls: TLSListenerSlot? = nil) throws(IOLoopError) {
         let listener = LoopListener(
             fd: fd, port: port, loop: loop, limit: limit,
             onResourceExhausted: { code, failures in
                 logger.warning("accept.resource_exhausted", metadata: ["errno": "\(code)", "failures": "\(failures)"])
             },
-            onAccept: { [unowned self] fd in self.accept(fd, limit: limit) })
+            onAccept: { [unowned self] fd in
+                if let tls { self.acceptTLS(fd, limit: limit, slot: tls) } else { self.accept(fd, limit: limit) }
+            })
         try listener.start()
         listeners.append(listener)
     }
 
     private func accept(_ fd: Int32, limit: ConnectionLimit) {
-        let connection = LoopClientConnection(transport: PlainSocketTransport(fd: fd), context: self, limit: limit)
+        serve(transport: PlainSocketTransport(fd: fd), limit: limit, security: .plain)
+    }
+
+    /// A new TLS connection starts its handshake, unless `max_handshakes` are in progress: then it is
+    /// closed at once (the client may retry; established connections are not affected).
+    private func acceptTLS(_ fd: Int32, limit: ConnectionLimit, slot: TLSListenerSlot) {
+        let tls = slot.current
+        guard slot.budget.tryAcquire(maximum: tls.config.maxHandshakes) else {
+            pipeline.metrics.tls.handshakeFinished(.refused, version: 0)
+            _ = Glibc.close(fd)
+            limit.release()
+            return
+        }
+        guard let connection = tls.accept(fd: fd) else {
+            slot.budget.release()
+            pipeline.metrics.tls.handshakeFinished(.failed, version: 0)
+            _ = Glibc.close(fd)
+            limit.release()
+            return
+        }
+        pipeline.metrics.tls.handshakesInProgress.increment()
+        let handshake = TLSHandshake(fd: fd, connection: connection, tls: tls, slot: slot, context: self, limit: limit)
+        handshakes[ObjectIdentifier(handshake)] = handshake
+        handshake.start()
+    }
+
+    /// A connection ready for requests (plain at accept, TLS after its handshake).
+    func serve(transport: any ClientTransport, limit: ConnectionLimit, security: ConnectionSecurity) {
+        let connection = LoopClientConnection(transport: transport, context: self, limit: limit, security: security)
         connections[ObjectIdentifier(connection)] = connection
         connection.start()
+    }
+
+    func handshakeEnded(_ handshake: TLSHandshake) {
+        if handshakes.removeValue(forKey: ObjectIdentifier(handshake)) != nil {
+            pipeline.metrics.tls.handshakesInProgress.decrement()
+        }
     }
 
     func connectionClosed(_ connection: LoopClientConnection) {
@@ -57,12 +99,14 @@ final class LoopServerContext: IOLoopAttachment {
     /// Drain: connections between requests close now; the others close after their answer.
     func closeIdleConnections() {
         for connection in Array(connections.values) where connection.isIdle { connection.close() }
+        for handshake in Array(handshakes.values) { handshake.abandon(.failed, reason: "draining") }
     }
 
     var connectionCount: Int { connections.count }
 
     func loopWillStop(_ loop: IOLoop) {
         closeListeners()
+        for handshake in Array(handshakes.values) { handshake.abandon(.failed, reason: "stopping") }
         for connection in Array(connections.values) { connection.close() }
     }
 }

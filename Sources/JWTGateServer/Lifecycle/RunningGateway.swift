@@ -43,6 +43,7 @@ public final class RunningGateway: Sendable {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))
                         Self.sweepThrottles(holder)
+                        server.rotateTicketKeysIfDue()
                     }
                 }
                 return RunningGateway(holder: holder, plane: .loop(server, sweep: sweep), addresses: server.addresses,
@@ -116,9 +117,18 @@ public final class RunningGateway: Sendable {
         } catch {
             return reloadFailed(StartupError(String(describing: error)))
         }
+        if case .loop(let server, _) = plane {
+            // Certificates are read again on every reload (a cert manager's hook sends SIGHUP); a pair that
+            // does not load keeps the running certificates, and the rest of the reload with them.
+            do {
+                try server.reloadTLS(next.config.server.listen, metrics: metrics)
+            } catch {
+                return reloadFailed(error)
+            }
+        }
         let fixed = old.config.server
         let asked = next.config.server
-        if fixed.listen != asked.listen || fixed.eventLoopThreads != asked.eventLoopThreads
+        if fixed.listen.map(\.description) != asked.listen.map(\.description) || fixed.eventLoopThreads != asked.eventLoopThreads
             || fixed.blockingThreads != asked.blockingThreads || fixed.dataPlane != asked.dataPlane
             || fixed.maxConnections != asked.maxConnections {
             logger.warning("config.reload.partial", metadata: [

@@ -60,6 +60,7 @@ public final class GatewayMetrics: Sendable {
     let throttleStoreErrors: [String: Counter]
     private let accessLogDropped: Gauge
     private let transferClients: Gauge
+    let tls: TLSMetrics
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -100,6 +101,7 @@ public final class GatewayMetrics: Sendable {
         throttleStoreErrors = storeErrors
         accessLogDropped = registry.makeGauge(descriptor: Names.accessLogDropped)
         transferClients = registry.makeGauge(descriptor: Names.transferClients)
+        tls = TLSMetrics(registry: registry)
     }
 
     /// Gauges that are read from their owners when /metrics is rendered.

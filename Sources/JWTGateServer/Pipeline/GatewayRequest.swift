@@ -13,6 +13,10 @@ struct GatewayRequest: Sendable {
     var peerText: String
     /// Monotonic time when the head arrived.
     var startedAt: UInt64
+    /// The request came over TLS (X-Forwarded-Proto: https; the cookie's `Secure` when configured).
+    var isTLS = false
+    /// The verified client certificate's subject, forwarded as `X-Auth-Client-Subject`.
+    var clientSubject: String?
 }
 
 /// What the pipeline decided for a request.

@@ -84,7 +84,8 @@ extension RequestPipeline {
         let trace = TraceContext.forRequest(traceparents: request.head.values(named: "traceparent"),
                                             tracestates: request.head.values(named: "tracestate"))
         let context = ForwardingContext(clientAddress: request.peerBytes, clientAddressText: request.peerText,
-                                        isTLS: false, requestID: requestID, identity: identity, trace: trace)
+                                        isTLS: request.isTLS, requestID: requestID, identity: identity, trace: trace,
+                                        clientSubject: request.clientSubject)
         var clientHeaders: [(name: String, value: String)] = []
         clientHeaders.reserveCapacity(request.head.fields.count)
         for field in request.head.fields { clientHeaders.append((field.name, field.value)) }

@@ -68,6 +68,7 @@ final class RequestPipeline: Sendable {
     enum TokenView { case obtain, verify, refresh }
 
     private func tokenView(_ view: TokenView, request: GatewayRequest, runtime: GatewayRuntime) -> PipelineStep {
+        let isTLS = request.isTLS
         let target = view == .obtain ? metrics.obtain : view == .verify ? metrics.verify : metrics.refresh
         switch request.head.method {
         case "POST": break
@@ -112,14 +113,14 @@ final class RequestPipeline: Sendable {
                 }
                 BackgroundPriority.lowerCurrentThreadOnce()
                 let result = runtime.tokens.obtain(username: fields[0], password: fields[1], now: GatewayClock.unixSeconds())
-                return .answer(Self.render(result, runtime: runtime), target)
+                return .answer(Self.render(result, runtime: runtime, overTLS: isTLS), target)
             }
         }
         let work: @Sendable () -> PipelineResult = {
             let now = GatewayClock.unixSeconds()
             let result = view == .verify ? runtime.tokens.verify(token: fields[0], now: now)
                                          : runtime.tokens.refresh(token: fields[0], now: now)
-            return .answer(Self.render(result, runtime: runtime), target)
+            return .answer(Self.render(result, runtime: runtime, overTLS: isTLS), target)
         }
         if view == .verify ? runtime.verifyRunsInline : runtime.refreshRunsInline { return .done(work()) }
         return .blocking(work)
@@ -152,9 +153,12 @@ final class RequestPipeline: Sendable {
         return client.isEmpty ? request.peerText : client
     }
 
-    private static func render(_ result: Result<IssuedToken, TokenViewFailure>, runtime: GatewayRuntime) -> GatewayAnswer {
+    private static func render(_ result: Result<IssuedToken, TokenViewFailure>, runtime: GatewayRuntime,
+                               overTLS: Bool) -> GatewayAnswer {
         switch result {
-        case .success(let issued): return runtime.answers.tokenIssued(issued, now: GatewayClock.unixSeconds())
+        case .success(let issued):
+            return runtime.answers.tokenIssued(issued, now: GatewayClock.unixSeconds(),
+                                               secureCookie: overTLS && runtime.config.jwt.authCookieSecure)
         case .failure(let failure): return runtime.answers.tokenViewFailed(failure)
         }
     }
