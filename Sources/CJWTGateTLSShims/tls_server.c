@@ -407,6 +407,8 @@ void jwtgate_tls_shutdown(jwtgate_tls_conn *conn) {
 void jwtgate_tls_free(jwtgate_tls_conn *conn) { SSL_free(conn); }
 
 int jwtgate_tls_version(jwtgate_tls_conn *conn) {
+    // Before the handshake finishes SSL_version() is the method's highest, not an agreed version.
+    if (!SSL_is_init_finished(conn)) return 0;
     switch (SSL_version(conn)) {
     case TLS1_3_VERSION: return 13;
     case TLS1_2_VERSION: return 12;

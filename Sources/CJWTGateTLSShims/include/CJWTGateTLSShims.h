@@ -63,7 +63,7 @@ int jwtgate_tls_has_pending(jwtgate_tls_conn *conn);
 void jwtgate_tls_shutdown(jwtgate_tls_conn *conn);
 void jwtgate_tls_free(jwtgate_tls_conn *conn);
 
-// 12 or 13 after the handshake (0 before).
+// 12 or 13 once the handshake finished (0 before, and for one that failed).
 int jwtgate_tls_version(jwtgate_tls_conn *conn);
 int jwtgate_tls_session_reused(jwtgate_tls_conn *conn);
 // The ALPN protocol chosen, copied into `out`; its length (0: none).
