@@ -61,8 +61,8 @@ struct LoopUpstreamRequest {
     init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: Body = .none,
         caFile: String? = nil, clientCertificate: UpstreamClientCertificate? = nil,
-        minTLSVersion: ListenerTLSConfig.Version = .tls12, connectTimeout: Duration = .seconds(5), firstByteTimeout: Duration = .seconds(30),
-        totalTimeout: Duration = .seconds(120)
+        minTLSVersion: ListenerTLSConfig.Version = .tls12, connectTimeout: Duration = .seconds(5),
+        firstByteTimeout: Duration = .seconds(30), totalTimeout: Duration = .seconds(120)
     ) {
         self.method = method
         self.url = url
