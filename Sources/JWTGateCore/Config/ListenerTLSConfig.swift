@@ -58,6 +58,9 @@ public struct ListenerTLSConfig: Sendable, Equatable {
     public var maxHandshakes: Int = 1024
     public var clientCAFile: String?
     public var verifyClient: ClientVerification = .none
+    /// Line of each file key as written in gateway.yaml (`server.listen[1].tls.cert_file` → 12), for the
+    /// certificate review's messages; empty when built in code.
+    public var lines: [String: Int] = [:]
 
     public init(certificates: [CertificatePair]) { self.certificates = certificates }
 }
