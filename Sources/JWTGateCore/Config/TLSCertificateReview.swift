@@ -78,7 +78,7 @@ public enum TLSCertificateReview {
 struct Reporter {
     let file: String
     let now: Int64
-    var lines: [String: Int] = [:]
+    var lines = ListenerTLSConfig.SourceLines()
     var findings = TLSCertificateReview.Findings()
 
     init(file: String, now: Int64) {
