@@ -110,7 +110,7 @@ struct TLSReloadTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.copy("ec.pem", to: folder + "/cert.pem")
         try Self.copy("ec.key", to: folder + "/key.pem")
-        let gateway = try await Self.start(folder, tlsExtra: "          ticket_key_rotation: 1s")
+        let gateway = try await Self.start(folder, tlsExtra: "        ticket_key_rotation: 1s")
         let port = gateway.addresses[1].port!
         let session = folder + "/session.pem"
         func connect(_ arguments: String) -> String {

@@ -137,6 +137,10 @@ public final class RunningGateway: Sendable {
         }
         holder.replace(with: next)
         metrics.reloads.increment()
+        // A certificate about to expire is worth a line at every reload, as at start.
+        for warning in TLSCertificateReview.warnings(for: next.config) {
+            logger.warning("config.warning", metadata: ["config.issue": "\(warning)"])
+        }
         logger.notice("config.reloaded", metadata: [
             "config": "\(next.config.sourceFile)", "routes": "\(next.config.routes.count)",
         ])
