@@ -230,20 +230,24 @@ struct TLSListenerTests {
     @Test("a stalled handshake is closed at handshake_timeout; past max_handshakes new ones are refused; plain traffic goes on")
     func handshakeBounds() async throws {
         let tls = Self.pki.listenerTLS {
-            $0.handshakeTimeout = .seconds(1)
+            $0.handshakeTimeout = .seconds(2)
             $0.maxHandshakes = 2
         }
         try await Self.withTLSGateway(tls: tls) { gateway, _, plainPort, port in
-            let stalled = try (0..<2).map { _ in try RawHTTPClient(port: port, receiveTimeoutSeconds: 5) }
+            let stalled = try (0..<2).map { _ in try RawHTTPClient(port: port, receiveTimeoutSeconds: 6) }
             stalled[0].send([0x16, 0x03, 0x01])  // the start of a ClientHello, then nothing
-            try await Task.sleep(for: .milliseconds(200))
+            // connect() returns before the gateway accepts: wait until both handshakes are counted.
+            for _ in 0..<100 {
+                if try Self.metric(gateway, plainPort, "jwtgate_tls_handshakes_in_progress") == 2 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let refused = try RawHTTPClient(port: port, receiveTimeoutSeconds: 2)
             #expect(refused.isClosedByPeer(), "a third handshake is refused at once")
             let start = ContinuousClock.now
             #expect(try RawHTTPClient(port: plainPort).request("GET", "/healthz").status == 200)
             for client in stalled { #expect(client.isClosedByPeer()) }
             let waited = ContinuousClock.now - start
-            #expect(waited < .seconds(3), "closed at the 1 s handshake timeout, not later (\(waited))")
+            #expect(waited < .seconds(4), "closed at the 2 s handshake timeout, not later (\(waited))")
             #expect(try Self.metric(gateway, plainPort, #"jwtgate_tls_handshakes_total{outcome="refused",version="none"}"#) == 1)
             let timeouts = try Self.metric(gateway, plainPort, #"jwtgate_tls_handshakes_total{outcome="timeout",version="none"}"#)
             let scrape = try RawHTTPClient(port: plainPort).request("GET", "/metrics").text
