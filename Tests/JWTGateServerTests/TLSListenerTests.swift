@@ -114,6 +114,27 @@ struct TLSListenerTests {
         }
     }
 
+    @Test("a full chain is sent: a leaf under an intermediate verifies against the root alone")
+    func fullChain() async throws {
+        try await Self.withTLSGateway(tls: Self.pki.listenerTLS(pairs: ["chained"])) { _, _, _, port in
+            let health = Self.curl(["--cacert", Self.pki.caFile, "https://localhost:\(port)/healthz"])
+            #expect(health.output == #"{"status":"ok"}"#, "\(health.output)")
+            let chain = Self.sClient(port, ["-showcerts"])
+            #expect(chain.contains("1 s:CN = jwtgate test intermediate"), "\(chain)")
+        }
+    }
+
+    @Test("slowloris over TLS: half a request head after the handshake gets 408 at header_timeout")
+    func slowHeadOverTLS() async throws {
+        try await Self.withTLSGateway(configure: { $0.server.headerTimeout = .seconds(1) }) { _, _, _, port in
+            let result = TestCommand.run(["python3", Self.client, "slow-head", "\(port)", Self.pki.caFile])
+            let lines = result.output.split(separator: "\n").map(String.init)
+            #expect(lines.first == "HTTP/1.1 408 Request Timeout", "\(result.output)")
+            let seconds = lines.last.flatMap { Double($0.split(separator: " ")[2]) } ?? 99
+            #expect(seconds >= 0.9 && seconds < 3, "\(result.output)")
+        }
+    }
+
     @Test("ALPN: http/1.1 is answered; a client offering only h2 is refused")
     func alpn() async throws {
         try await Self.withTLSGateway { _, _, _, port in

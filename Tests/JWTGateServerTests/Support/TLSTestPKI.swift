@@ -3,7 +3,7 @@ import JWTGateCore
 
 /// A throwaway PKI made with the `openssl` command for the TLS listener tests (once per test process):
 /// a CA; ECDSA P-256 and RSA-2048 leaves for `localhost`/127.0.0.1; a leaf for `other.test` (SNI); a
-/// renewed `localhost` leaf (reload); a client certificate from the CA and one from an unrelated CA.
+/// renewed `localhost` leaf (reload); a leaf under an intermediate CA, its file holding the chain; a client certificate from the CA and one from an unrelated CA.
 struct TLSTestPKI: Sendable {
     let directory: String
 
@@ -14,6 +14,8 @@ struct TLSTestPKI: Sendable {
         let directory = "/tmp/jwtgate-tls-pki-\(getpid())"
         let script = """
             set -e
+            # Earlier test processes' folders (keys included) go once their process has.
+            for old in /tmp/jwtgate-tls-pki-*; do [ -d "$old" ] && ! kill -0 "${old##*-}" 2>/dev/null && rm -rf "$old"; done
             mkdir -p '\(directory)' && cd '\(directory)'
             ec() { openssl ecparam -name prime256v1 -genkey -noout -out "$1"; }
             leaf() { # name key ca caKey subject ext
@@ -27,6 +29,9 @@ struct TLSTestPKI: Sendable {
             ec ec.key; leaf ec ec.key ca.pem ca.key "/CN=localhost" "$server"
             openssl genrsa -out rsa.key 2048 2>/dev/null; leaf rsa rsa.key ca.pem ca.key "/CN=localhost" "$server"
             ec renewed.key; leaf renewed renewed.key ca.pem ca.key "/CN=localhost renewed" "$server"
+            ec int.key; leaf int int.key ca.pem ca.key "/CN=jwtgate test intermediate" 'basicConstraints=critical,CA:true,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n'
+            ec chained.key; leaf chained chained.key int.pem int.key "/CN=localhost chained" "$server"
+            cat int.pem >> chained.pem
             ec other.key; leaf other other.key ca.pem ca.key "/CN=other.test" 'subjectAltName=DNS:other.test\\nextendedKeyUsage=serverAuth\\n'
             client='extendedKeyUsage=clientAuth\\n'
             ec client.key; leaf client client.key ca.pem ca.key "/O=jwtgate-test/CN=billing-service" "$client"

@@ -4,6 +4,8 @@
     tls-client.py pipeline PORT CAFILE            two requests in one write; prints each status line
     tls-client.py keepalive PORT CAFILE WAITFILE  GET /healthz, print status and the server certificate's CN;
                                                   wait for WAITFILE; GET again on the same connection; print
+    tls-client.py slow-head PORT CAFILE           handshake, half a request head, then silence; prints what the
+                                                  server answers and when it closed ("closed after S s")
     tls-client.py stall-hello PORT DELAY         sends a real ClientHello one byte per DELAY seconds; prints
                                                   "closed after N bytes" when the server closes
 """
@@ -73,6 +75,20 @@ def main():
         for _ in range(2):
             status, buffer = read_response(sock, buffer)
             print(status, flush=True)
+    elif mode == "slow-head":
+        start = time.monotonic()
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: loc")
+        answer = b""
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except (OSError, ssl.SSLError):
+            pass
+        print(answer.split(b"\r\n")[0].decode() if answer else "(nothing)", flush=True)
+        print("closed after %.1f s" % (time.monotonic() - start), flush=True)
     elif mode == "keepalive":
         waitfile = sys.argv[4]
         cn = dict(x[0] for x in sock.getpeercert()["subject"]).get("commonName")
