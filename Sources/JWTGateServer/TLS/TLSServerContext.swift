@@ -1,6 +1,10 @@
 import CJWTGateTLSShims
 import JWTGateCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A listener's TLS settings made into OpenSSL contexts: one per set of names its certificates serve (an
 /// ECDSA and an RSA chain for the same names share one; other names are picked by SNI, the first set is
 /// the default). Built at start and at every reload; connections keep the context they started with, so a
@@ -21,6 +25,8 @@ final class TLSServerContext: @unchecked Sendable {
     private let server: OpaquePointer
 
     init(_ config: ListenerTLSConfig) throws(TLSSetupError) {
+        // OpenSSL writes with write(2): a client that reset its connection must cost an EPIPE, not the process.
+        _ = signal(SIGPIPE, SIG_IGN)
         self.config = config
         let alpnWire = Self.alpnWire(config.alpn)
         var failure = [CChar](repeating: 0, count: 512)
