@@ -370,6 +370,10 @@ int jwtgate_tls_handshake(jwtgate_tls_conn *conn, char *error, size_t error_size
     errno = 0;
     int result = SSL_do_handshake(conn);
     if (result == 1) return JWTGATE_TLS_DONE;
+    if (SSL_get_error(conn, result) == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) == SSL_R_HTTP_REQUEST) {
+        ERR_clear_error();
+        return JWTGATE_TLS_PLAIN_HTTP;
+    }
     return outcome_of(conn, result, error, error_size);
 }
 

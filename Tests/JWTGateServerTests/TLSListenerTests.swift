@@ -91,9 +91,9 @@ struct TLSListenerTests {
             let plain = try RawHTTPClient(port: plainPort).request("GET", "/api/public/x")
             #expect(plain.status == 200)
             #expect(upstream.requests.last?.values("X-Forwarded-Proto") == ["http"])
-            // Plain HTTP to the TLS port is not served.
-            let plainToTLS = Self.curl(["http://127.0.0.1:\(port)/healthz"])
-            #expect(plainToTLS.status != 0)
+            // Plain HTTP to the TLS port is not served; the client is told why, as nginx does.
+            let plainToTLS = Self.curl(["-w", " %{http_code}", "http://127.0.0.1:\(port)/healthz"])
+            #expect(plainToTLS.output == #"{"detail":"The plain HTTP request was sent to the HTTPS port."} 400"#, "\(plainToTLS.output)")
         }
     }
 

@@ -30,6 +30,7 @@ enum {
     JWTGATE_TLS_WANT_WRITE = 2,
     JWTGATE_TLS_CLOSED = 3,      // the peer sent close_notify (or EOF during a handshake)
     JWTGATE_TLS_FAILED = 4,      // protocol error or socket error; reason in the caller's buffer
+    JWTGATE_TLS_PLAIN_HTTP = 5,  // the client spoke plain HTTP to the TLS listener (handshake only)
 };
 
 // A server with no certificates yet; NULL (reason in `error`) when the options are refused (cipher lists,
