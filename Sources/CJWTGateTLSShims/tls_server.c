@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -305,11 +306,8 @@ int jwtgate_tls_leaf_names(const char *cert_file, char *out, size_t out_size) {
             snprintf(item, sizeof item, "%.*s", ASN1_STRING_length(dns), (const char *)ASN1_STRING_get0_data(dns));
         } else if (name->type == GEN_IPADD) {
             const ASN1_STRING *ip = name->d.iPAddress;
-            size_t at = 0;
-            at += (size_t)snprintf(item, sizeof item, "ip:");
-            for (int b = 0; b < ASN1_STRING_length(ip) && at + 3 < sizeof item; b++) {
-                at += (size_t)snprintf(item + at, sizeof item - at, "%02x", ASN1_STRING_get0_data(ip)[b]);
-            }
+            int family = ASN1_STRING_length(ip) == 4 ? AF_INET : (ASN1_STRING_length(ip) == 16 ? AF_INET6 : 0);
+            if (!family || !inet_ntop(family, ASN1_STRING_get0_data(ip), item, sizeof item)) continue;
         } else {
             continue;
         }

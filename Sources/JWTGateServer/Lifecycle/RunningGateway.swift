@@ -121,7 +121,7 @@ public final class RunningGateway: Sendable {
             // Certificates are read again on every reload (a cert manager's hook sends SIGHUP); a pair that
             // does not load keeps the running certificates, and the rest of the reload with them.
             do {
-                try server.reloadTLS(next.config.server.listen, metrics: metrics)
+                try server.reloadTLS(next.config.server.listen, metrics: metrics, logger: logger)
             } catch {
                 return reloadFailed(error)
             }
