@@ -21,7 +21,7 @@ struct TLSReloadTests {
     }
 
     /// A gateway from `folder/gateway.yaml` with a plain and a TLS listener serving `folder/cert.pem`.
-    static func start(_ folder: String, tlsExtra: String = "") async throws -> RunningGateway {
+    static func start(_ folder: String, tlsExtra: String = "", serverExtra: String = "") async throws -> RunningGateway {
         try """
             server:
               listen:
@@ -32,6 +32,7 @@ struct TLSReloadTests {
                     key_file: key.pem
             \(tlsExtra)
               drain_grace: 0
+            \(serverExtra)
             jwt:
               secret_key: reload-secret
             users:
@@ -123,6 +124,35 @@ struct TLSReloadTests {
         try await Task.sleep(for: .seconds(5))
         let afterMany = connect("-sess_in '\(session)'")
         #expect(afterMany.contains("New, TLSv1.3"), "its key has left the ring: a full handshake")
+        await gateway.drainAndStop(grace: .zero, timeout: .seconds(2))
+    }
+
+    @Test("changed certificate files are picked up without SIGHUP (certificate_watch_interval); a broken pair is not")
+    func watchFiles() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.copy("ec.pem", to: folder + "/cert.pem")
+        try Self.copy("ec.key", to: folder + "/key.pem")
+        let gateway = try await Self.start(folder, serverExtra: "  certificate_watch_interval: 1s")
+        let port = gateway.addresses[1].port!
+        #expect(Self.subject(port) == "subject=CN = localhost")
+
+        try Self.copy("renewed.pem", to: folder + "/cert.pem")
+        try Self.copy("renewed.key", to: folder + "/key.pem")
+        var subject = ""
+        for _ in 0..<80 {
+            subject = Self.subject(port)
+            if subject == "subject=CN = localhost renewed" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(subject == "subject=CN = localhost renewed", "picked up within a few intervals")
+
+        // Half a renewal (a new certificate, the old key) is never served; the running pair stays.
+        try Self.copy("ec.pem", to: folder + "/cert.pem")
+        try await Task.sleep(for: .seconds(4))
+        #expect(Self.subject(port) == "subject=CN = localhost renewed")
+        let scrape = try RawHTTPClient(port: gateway.addresses[0].port!).request("GET", "/metrics").text
+        #expect(scrape.contains(#"jwtgate_config_reloads_total{result="error"} 1"#), "counted once, not every interval")
         await gateway.drainAndStop(grace: .zero, timeout: .seconds(2))
     }
 }

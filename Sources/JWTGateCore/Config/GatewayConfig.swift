@@ -216,6 +216,9 @@ public struct ServerConfig: Sendable {
     public var sendTimeout: Duration = .seconds(60)
     /// Which server carries requests: the per-core loop (default), or the SwiftNIO server kept as a fallback.
     public var dataPlane: DataPlane = .loop
+    /// How often TLS listeners' certificate, key and client-CA files are checked for changes; a change that
+    /// holds for one more check reloads them as SIGHUP would. Zero: only on SIGHUP.
+    public var certificateWatchInterval: Duration = .seconds(10)
     public init() {}
 }
 

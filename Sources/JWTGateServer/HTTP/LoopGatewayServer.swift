@@ -18,6 +18,8 @@ final class LoopGatewayServer: Sendable {
     let addresses: [SocketAddress]
     /// The TLS listeners' contexts, by the index of their `server.listen` entry (swapped on reload).
     let tlsSlots: [Int: TLSListenerSlot]
+    /// Reloads the certificates when their files change (`server.certificate_watch_interval`).
+    let certificateWatcher = CertificateWatcher()
     private let contexts: [LoopBound<LoopServerContext>]
     private let listenersClosed = Mutex<(closed: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 

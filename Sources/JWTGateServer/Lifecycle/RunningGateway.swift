@@ -39,11 +39,13 @@ public final class RunningGateway: Sendable {
         case .loop:
             do {
                 let server = try await LoopGatewayServer.start(pipeline: pipeline, threadPool: threadPool, logger: logger)
+                server.certificateWatcher.loaded(runtime.config.server.listen)
                 let sweep = Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))
                         Self.sweepThrottles(holder)
                         server.rotateTicketKeysIfDue()
+                        server.certificateWatcher.check(config: holder.current.config, server: server, metrics: metrics, logger: logger)
                     }
                 }
                 return RunningGateway(holder: holder, plane: .loop(server, sweep: sweep), addresses: server.addresses,
@@ -122,6 +124,7 @@ public final class RunningGateway: Sendable {
             // does not load keeps the running certificates, and the rest of the reload with them.
             do {
                 try server.reloadTLS(next.config.server.listen, metrics: metrics, logger: logger)
+                server.certificateWatcher.loaded(next.config.server.listen)
             } catch {
                 return reloadFailed(error)
             }
