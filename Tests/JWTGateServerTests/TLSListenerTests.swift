@@ -228,6 +228,18 @@ struct TLSListenerTests {
         }
     }
 
+    @Test("a client that stops reading a large answer gets every byte in order once it reads again (TLS writes that would block)")
+    func backPressure() async throws {
+        let size = 6 << 20
+        let pattern = ByteBuffer(bytes: (0..<size).map { UInt8($0 % 251) })
+        try await Self.withTLSGateway(reply: { _ in
+            .respond(status: 200, headers: [("Content-Length", "\(size)")], body: pattern)
+        }) { _, _, _, port in
+            let result = TestCommand.run(["python3", Self.client, "slow-read", "\(port)", Self.pki.caFile, "/api/public/big", "1.5"])
+            #expect(result.output == "pattern ok \(size)\n", "\(result.output)")
+        }
+    }
+
     @Test("the JWT cookie is marked Secure over TLS only when jwt.auth_cookie_secure is on")
     func secureCookie() async throws {
         for secure in [false, true] {

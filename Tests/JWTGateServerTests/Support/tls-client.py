@@ -6,6 +6,8 @@
                                                   wait for WAITFILE; GET again on the same connection; print
     tls-client.py slow-head PORT CAFILE           handshake, half a request head, then silence; prints what the
                                                   server answers and when it closed ("closed after S s")
+    tls-client.py slow-read PORT CAFILE PATH SECONDS  GET PATH, read nothing for SECONDS, then all of it; prints
+                                                  "pattern ok N" when byte i is i % 251 throughout
     tls-client.py stall-hello PORT DELAY         sends a real ClientHello one byte per DELAY seconds; prints
                                                   "closed after N bytes" when the server closes
 """
@@ -39,6 +41,24 @@ def read_response(sock, buffer):
             raise SystemExit("closed mid-body")
         rest += chunk
     return head.split(b"\r\n")[0].decode(), rest[length:]
+
+
+def read_response_body(sock):
+    buffer = b""
+    while b"\r\n\r\n" not in buffer:
+        buffer += sock.recv(65536)
+    head, _, body = buffer.partition(b"\r\n\r\n")
+    length = next(int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = sock.recv(1 << 20)
+        if not chunk:
+            break
+        body += chunk
+    for i in range(0, len(body), 4096):
+        expected = bytes((j % 251) for j in range(i, min(i + 4096, len(body))))
+        if body[i:i + 4096] != expected:
+            return "pattern broken near byte %d of %d" % (i, len(body)), body
+    return "pattern ok %d" % len(body), body
 
 
 def main():
@@ -75,6 +95,12 @@ def main():
         for _ in range(2):
             status, buffer = read_response(sock, buffer)
             print(status, flush=True)
+    elif mode == "slow-read":
+        path, pause = sys.argv[4], float(sys.argv[5])
+        sock.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % path).encode())
+        time.sleep(pause)
+        status, _ = read_response_body(sock)
+        print(status, flush=True)
     elif mode == "slow-head":
         start = time.monotonic()
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: loc")
