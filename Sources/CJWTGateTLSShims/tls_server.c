@@ -10,12 +10,10 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_GROUPS 64
 #define MAX_LEAVES 4
@@ -280,58 +278,6 @@ void jwtgate_tls_server_free(jwtgate_tls_server *server) {
     free(server->alpn);
     free(server->client_ca_file);
     free(server);
-}
-
-static X509 *read_leaf(const char *cert_file) {
-    FILE *file = fopen(cert_file, "r");
-    if (!file) return NULL;
-    X509 *leaf = PEM_read_X509(file, NULL, NULL, NULL);
-    fclose(file);
-    ERR_clear_error();
-    return leaf;
-}
-
-int jwtgate_tls_leaf_names(const char *cert_file, char *out, size_t out_size) {
-    X509 *leaf = read_leaf(cert_file);
-    if (!leaf || out_size == 0) { X509_free(leaf); return -1; }
-    size_t used = 0;
-    out[0] = 0;
-    GENERAL_NAMES *names = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
-    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
-        const GENERAL_NAME *name = sk_GENERAL_NAME_value(names, i);
-        char item[300];
-        item[0] = 0;
-        if (name->type == GEN_DNS) {
-            const ASN1_STRING *dns = name->d.dNSName;
-            snprintf(item, sizeof item, "%.*s", ASN1_STRING_length(dns), (const char *)ASN1_STRING_get0_data(dns));
-        } else if (name->type == GEN_IPADD) {
-            const ASN1_STRING *ip = name->d.iPAddress;
-            int family = ASN1_STRING_length(ip) == 4 ? AF_INET : (ASN1_STRING_length(ip) == 16 ? AF_INET6 : 0);
-            if (!family || !inet_ntop(family, ASN1_STRING_get0_data(ip), item, sizeof item)) continue;
-        } else {
-            continue;
-        }
-        int n = snprintf(out + used, out_size - used, "%s%s", used ? "," : "", item);
-        if (n < 0 || (size_t)n >= out_size - used) break;
-        used += (size_t)n;
-    }
-    GENERAL_NAMES_free(names);
-    if (used == 0) {
-        int n = X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, out, (int)out_size);
-        used = n > 0 ? (size_t)n : 0;
-    }
-    X509_free(leaf);
-    return (int)used;
-}
-
-int64_t jwtgate_tls_leaf_not_after(const char *cert_file) {
-    X509 *leaf = read_leaf(cert_file);
-    if (!leaf) return -1;
-    struct tm when;
-    memset(&when, 0, sizeof when);
-    int ok = ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &when);
-    X509_free(leaf);
-    return ok ? (int64_t)timegm(&when) : -1;
 }
 
 jwtgate_tls_conn *jwtgate_tls_accept(jwtgate_tls_server *server, int fd) {

@@ -46,12 +46,6 @@ int jwtgate_tls_server_add_pair(jwtgate_tls_server *server, int group, const cha
 void jwtgate_tls_server_rotate_tickets(jwtgate_tls_server *server);
 void jwtgate_tls_server_free(jwtgate_tls_server *server);
 
-// The names a PEM certificate's leaf serves (SAN DNS and IP entries, else its CN), comma-joined, for grouping.
-// Returns the length written, or -1.
-int jwtgate_tls_leaf_names(const char *cert_file, char *out, size_t out_size);
-// The leaf's notAfter as Unix seconds, or -1.
-int64_t jwtgate_tls_leaf_not_after(const char *cert_file);
-
 // A connection on `fd` (non-blocking, owned by the caller) in server mode; NULL on allocation failure.
 jwtgate_tls_conn *jwtgate_tls_accept(jwtgate_tls_server *server, int fd);
 int jwtgate_tls_handshake(jwtgate_tls_conn *conn, char *error, size_t error_size);

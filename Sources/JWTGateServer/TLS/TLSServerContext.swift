@@ -53,7 +53,8 @@ final class TLSServerContext: @unchecked Sendable {
         var groups: [String: Int32] = [:]
         do throws(TLSSetupError) {
             for pair in config.certificates {
-                let names = Self.leafNames(pair.certFile)
+                let facts = try? TLSCertificateReview.facts(certFile: pair.certFile)
+                let names = facts.map { ($0.dnsNames + $0.ipAddresses).joined(separator: ",") } ?? pair.certFile
                 let group: Int32
                 if let existing = groups[names] {
                     group = existing
@@ -65,7 +66,8 @@ final class TLSServerContext: @unchecked Sendable {
                 guard jwtgate_tls_server_add_pair(made, group, pair.certFile, pair.keyFile, &failure, failure.count) == 0 else {
                     throw TLSSetupError(key: pair.key, reason: "\(pair.certFile) / \(pair.keyFile): \(String(nulTerminated: failure))")
                 }
-                certificates.append(Certificate(file: pair.certFile, names: names, notAfter: jwtgate_tls_leaf_not_after(pair.certFile)))
+                certificates.append(Certificate(file: pair.certFile, names: names.isEmpty ? facts?.subject ?? "" : names,
+                                                notAfter: facts?.notAfter ?? 0))
             }
         } catch {
             jwtgate_tls_server_free(made)
@@ -81,12 +83,6 @@ final class TLSServerContext: @unchecked Sendable {
 
     /// A fresh ticket key; tickets sealed with the two before it still resume.
     func rotateTicketKeys() { jwtgate_tls_server_rotate_tickets(server) }
-
-    private static func leafNames(_ file: String) -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = jwtgate_tls_leaf_names(file, &buffer, buffer.count)
-        return length > 0 ? String(nulTerminated: buffer) : file
-    }
 
     /// ALPN's wire form: each name prefixed by its length.
     static func alpnWire(_ names: [String]) -> [UInt8] {
