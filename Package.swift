@@ -80,7 +80,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ],
-                    exclude: ["Support/postgres-test-server.sh", "Support/https-upstream.py"]),
+                    exclude: ["Support/postgres-test-server.sh", "Support/https-upstream.py", "Support/tls-client.py"]),
     ]
 )
 

@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_GROUPS 64
 #define MAX_LEAVES 4
@@ -281,61 +280,6 @@ void jwtgate_tls_server_free(jwtgate_tls_server *server) {
     free(server);
 }
 
-static X509 *read_leaf(const char *cert_file) {
-    FILE *file = fopen(cert_file, "r");
-    if (!file) return NULL;
-    X509 *leaf = PEM_read_X509(file, NULL, NULL, NULL);
-    fclose(file);
-    ERR_clear_error();
-    return leaf;
-}
-
-int jwtgate_tls_leaf_names(const char *cert_file, char *out, size_t out_size) {
-    X509 *leaf = read_leaf(cert_file);
-    if (!leaf || out_size == 0) { X509_free(leaf); return -1; }
-    size_t used = 0;
-    out[0] = 0;
-    GENERAL_NAMES *names = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
-    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
-        const GENERAL_NAME *name = sk_GENERAL_NAME_value(names, i);
-        char item[300];
-        item[0] = 0;
-        if (name->type == GEN_DNS) {
-            const ASN1_STRING *dns = name->d.dNSName;
-            snprintf(item, sizeof item, "%.*s", ASN1_STRING_length(dns), (const char *)ASN1_STRING_get0_data(dns));
-        } else if (name->type == GEN_IPADD) {
-            const ASN1_STRING *ip = name->d.iPAddress;
-            size_t at = 0;
-            at += (size_t)snprintf(item, sizeof item, "ip:");
-            for (int b = 0; b < ASN1_STRING_length(ip) && at + 3 < sizeof item; b++) {
-                at += (size_t)snprintf(item + at, sizeof item - at, "%02x", ASN1_STRING_get0_data(ip)[b]);
-            }
-        } else {
-            continue;
-        }
-        int n = snprintf(out + used, out_size - used, "%s%s", used ? "," : "", item);
-        if (n < 0 || (size_t)n >= out_size - used) break;
-        used += (size_t)n;
-    }
-    GENERAL_NAMES_free(names);
-    if (used == 0) {
-        int n = X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, out, (int)out_size);
-        used = n > 0 ? (size_t)n : 0;
-    }
-    X509_free(leaf);
-    return (int)used;
-}
-
-int64_t jwtgate_tls_leaf_not_after(const char *cert_file) {
-    X509 *leaf = read_leaf(cert_file);
-    if (!leaf) return -1;
-    struct tm when;
-    memset(&when, 0, sizeof when);
-    int ok = ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &when);
-    X509_free(leaf);
-    return ok ? (int64_t)timegm(&when) : -1;
-}
-
 jwtgate_tls_conn *jwtgate_tls_accept(jwtgate_tls_server *server, int fd) {
     if (server->group_count == 0) return NULL;
     SSL *ssl = SSL_new(server->groups[0]);
@@ -370,6 +314,10 @@ int jwtgate_tls_handshake(jwtgate_tls_conn *conn, char *error, size_t error_size
     errno = 0;
     int result = SSL_do_handshake(conn);
     if (result == 1) return JWTGATE_TLS_DONE;
+    if (SSL_get_error(conn, result) == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) == SSL_R_HTTP_REQUEST) {
+        ERR_clear_error();
+        return JWTGATE_TLS_PLAIN_HTTP;
+    }
     return outcome_of(conn, result, error, error_size);
 }
 
@@ -407,6 +355,8 @@ void jwtgate_tls_shutdown(jwtgate_tls_conn *conn) {
 void jwtgate_tls_free(jwtgate_tls_conn *conn) { SSL_free(conn); }
 
 int jwtgate_tls_version(jwtgate_tls_conn *conn) {
+    // Before the handshake finishes SSL_version() is the method's highest, not an agreed version.
+    if (!SSL_is_init_finished(conn)) return 0;
     switch (SSL_version(conn)) {
     case TLS1_3_VERSION: return 13;
     case TLS1_2_VERSION: return 12;

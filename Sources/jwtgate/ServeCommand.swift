@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         try accessLog.start()
         AccessLog.bootstrap(accessLog, format: format == .json ? .json : .text)
         defer { accessLog.stop() }
-        for warning in PathVariantReview.warnings(for: runtime.config) {
+        for warning in PathVariantReview.warnings(for: runtime.config) + TLSCertificateReview.warnings(for: runtime.config) {
             logger.warning("config.warning", metadata: ["config.issue": "\(warning)"])
         }
         let service = GatewayService(runtime: runtime, logger: logger)

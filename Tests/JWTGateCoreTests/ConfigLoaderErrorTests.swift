@@ -68,7 +68,7 @@ struct ConfigLoaderErrorTests {
               key: "server.listen", line: 2, problem: "has no port"),
         .init(name: "IPv6 listen without brackets", yaml: "server:\n  listen: [\"::1:8080\"]\njwt: {secret_key: s}\n",
               key: "server.listen[0]", line: 2, problem: "IPv6 address without brackets", fix: "[::1]:8080"),
-        .init(name: "listen as a mapping without address", yaml: "server:\n  listen: {port: 1}\njwt: {secret_key: s}\n",
+        .init(name: "listener mapping with an unknown key", yaml: "server:\n  listen: {address: \"127.0.0.1:1\", port: 1}\njwt: {secret_key: s}\n",
               key: "server.listen.port", line: 2, problem: "unknown key"),
         .init(name: "negative body size", yaml: "server:\n  max_body_bytes: -1\njwt: {secret_key: s}\n",
               key: "server.max_body_bytes", line: 2, problem: "expected a size in bytes, got \"-1\""),

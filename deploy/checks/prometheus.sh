@@ -49,14 +49,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-read -r port upstream_port < <(python3 -c '
+read -r port upstream_port tls_port < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(2)]
+socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 cp "$root/config/gateway.yaml" "$root/config/routes.yaml" "$root/config/users.yaml" "$tmp/"
-# Listen on the free port; upstreams on a port nobody listens on (every proxied request: 502, connect error).
-sed -i "s|listen: \"127.0.0.1:8080\"|listen: \"127.0.0.1:$port\"|" "$tmp/gateway.yaml"
+# A self-signed certificate for a TLS listener beside the plain one (the TLS metrics need one).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/tls.key" -out "$tmp/tls.pem" \
+    -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" -addext "extendedKeyUsage=serverAuth" -days 30 2> /dev/null \
+    || fail "openssl could not make a test certificate"
+# Listen on the free ports; upstreams on a port nobody listens on (every proxied request: 502, connect error).
+sed -i "s|listen: \"127.0.0.1:8080\"|listen: [\"127.0.0.1:$port\", {address: \"127.0.0.1:$tls_port\", tls: {cert_file: tls.pem, key_file: tls.key}}]|" "$tmp/gateway.yaml"
 sed -i "s|http://127.0.0.1:9001|http://127.0.0.1:$upstream_port|" "$tmp/routes.yaml"
 grep -q "127.0.0.1:$port" "$tmp/gateway.yaml" || fail "could not set the listen port in the sample config"
 
@@ -74,7 +78,8 @@ req() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }
 echo "== requests: healthz $(req "$base/healthz") readyz $(req "$base/readyz")" \
      "bad-login $(req -X POST -d 'username=demo&password=wrong' "$base/api-token-auth/")" \
      "login $(req -X POST -d 'username=demo&password=demo-password' "$base/api-token-auth/")" \
-     "no-token $(req "$base/api/orders")" "public $(req "$base/api/public/ping")"
+     "no-token $(req "$base/api/orders")" "public $(req "$base/api/public/ping")" \
+     "tls $(req --cacert "$tmp/tls.pem" "https://localhost:$tls_port/healthz")"
 
 curl -fsS --max-time 10 "$base/metrics" > "$tmp/metrics.txt" || fail "scraping /metrics"
 echo "scrape: $(grep -vc '^#' "$tmp/metrics.txt") samples"

@@ -4,4 +4,5 @@
 #define CJWTGATE_CRYPTO_SHIMS_H
 #include "jwtgate_jwt_crypto.h"
 #include "jwtgate_passwords.h"
+#include "jwtgate_tls_certificates.h"
 #endif

@@ -30,6 +30,7 @@ enum {
     JWTGATE_TLS_WANT_WRITE = 2,
     JWTGATE_TLS_CLOSED = 3,      // the peer sent close_notify (or EOF during a handshake)
     JWTGATE_TLS_FAILED = 4,      // protocol error or socket error; reason in the caller's buffer
+    JWTGATE_TLS_PLAIN_HTTP = 5,  // the client spoke plain HTTP to the TLS listener (handshake only)
 };
 
 // A server with no certificates yet; NULL (reason in `error`) when the options are refused (cipher lists,
@@ -45,12 +46,6 @@ int jwtgate_tls_server_add_pair(jwtgate_tls_server *server, int group, const cha
 void jwtgate_tls_server_rotate_tickets(jwtgate_tls_server *server);
 void jwtgate_tls_server_free(jwtgate_tls_server *server);
 
-// The names a PEM certificate's leaf serves (SAN DNS and IP entries, else its CN), comma-joined, for grouping.
-// Returns the length written, or -1.
-int jwtgate_tls_leaf_names(const char *cert_file, char *out, size_t out_size);
-// The leaf's notAfter as Unix seconds, or -1.
-int64_t jwtgate_tls_leaf_not_after(const char *cert_file);
-
 // A connection on `fd` (non-blocking, owned by the caller) in server mode; NULL on allocation failure.
 jwtgate_tls_conn *jwtgate_tls_accept(jwtgate_tls_server *server, int fd);
 int jwtgate_tls_handshake(jwtgate_tls_conn *conn, char *error, size_t error_size);
@@ -63,7 +58,7 @@ int jwtgate_tls_has_pending(jwtgate_tls_conn *conn);
 void jwtgate_tls_shutdown(jwtgate_tls_conn *conn);
 void jwtgate_tls_free(jwtgate_tls_conn *conn);
 
-// 12 or 13 after the handshake (0 before).
+// 12 or 13 once the handshake finished (0 before, and for one that failed).
 int jwtgate_tls_version(jwtgate_tls_conn *conn);
 int jwtgate_tls_session_reused(jwtgate_tls_conn *conn);
 // The ALPN protocol chosen, copied into `out`; its length (0: none).

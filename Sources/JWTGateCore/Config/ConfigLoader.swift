@@ -40,7 +40,8 @@ public enum ConfigLoader {
             top = entries
         }
 
-        let server = parseServer(top["server"], reader)
+        var server = parseServer(top["server"], reader)
+        reviewTLSCertificates(&server, top["server"], reader)
         let endpoints = parseEndpoints(top["endpoints"], reader)
         let jwt = parseJWT(top["jwt"], reader, baseDirectory: baseDirectory,
                            issuesTokens: endpoints.obtain != nil || endpoints.refresh != nil)

@@ -216,6 +216,9 @@ public struct ServerConfig: Sendable {
     public var sendTimeout: Duration = .seconds(60)
     /// Which server carries requests: the per-core loop (default), or the SwiftNIO server kept as a fallback.
     public var dataPlane: DataPlane = .loop
+    /// How often TLS listeners' certificate, key and client-CA files are checked for changes; a change that
+    /// holds for one more check reloads them as SIGHUP would. Zero: only on SIGHUP.
+    public var certificateWatchInterval: Duration = .seconds(10)
     public init() {}
 }
 
@@ -357,6 +360,18 @@ public struct UpstreamTarget: Sendable, Equatable, CustomStringConvertible {
     public var description: String { origin + basePath }
 }
 
+/// `client_cert_file` and `client_key_file` of a route (PEM), resolved against the routes file's folder.
+public struct UpstreamClientCertificate: Sendable, Equatable {
+    /// The client certificate, then any intermediates the upstream needs to verify it.
+    public var certFile: String
+    /// Its private key, unencrypted.
+    public var keyFile: String
+    public init(certFile: String, keyFile: String) {
+        self.certFile = certFile
+        self.keyFile = keyFile
+    }
+}
+
 public struct RouteConfig: Sendable, Equatable {
     /// Path prefix as written (must start with `/`).
     public var path: String
@@ -369,6 +384,10 @@ public struct RouteConfig: Sendable, Equatable {
     public var preserveHost: Bool = false
     /// PEM file of the certificate authorities trusted for this route's https upstreams; nil: the system's.
     public var caFile: String?
+    /// The certificate this route presents to https upstreams that ask for one (mutual TLS); nil: none.
+    public var clientCertificate: UpstreamClientCertificate?
+    /// The oldest TLS version this route's https upstreams may speak.
+    public var minTLSVersion: ListenerTLSConfig.Version = .tls12
     /// Forward CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) without
     /// authentication: browsers never send credentials on them. Off: they get 401 as DRF answers them.
     public var skipAuthPreflight: Bool = false

@@ -7,7 +7,7 @@ enum GatewayKeys {
                          "max_pending_password_checks", "drain_grace", "shutdown_timeout",
                          "upstream_max_connections", "upstream_max_connections_per_host",
                          "max_connections", "max_transfers_per_client", "header_timeout", "body_timeout",
-                         "send_timeout", "data_plane"]
+                         "send_timeout", "data_plane", "certificate_watch_interval"]
     static let jwt = ["secret_key", "algorithm", "verify", "private_key_file", "public_key_file",
                       "verify_expiration", "leeway", "expiration_delta", "audience", "issuer", "allow_refresh",
                       "refresh_expiration_delta", "auth_header_prefix", "auth_cookie", "auth_cookie_secure", "user_secret_field",

@@ -58,6 +58,21 @@ public struct ListenerTLSConfig: Sendable, Equatable {
     public var maxHandshakes: Int = 1024
     public var clientCAFile: String?
     public var verifyClient: ClientVerification = .none
+    /// Line of each file key as written in gateway.yaml (`server.listen[1].tls.cert_file` → 12), for the
+    /// certificate review's messages; empty when built in code.
+    public var lines = SourceLines()
+
+    /// Where keys were written. Always equal to another: moving a key to another line does not change the
+    /// listener (a reload compares `server.listen` to tell what needs a restart).
+    public struct SourceLines: Sendable, Equatable {
+        public var byKey: [String: Int] = [:]
+        public init() {}
+        public subscript(key: String) -> Int? {
+            get { byKey[key] }
+            set { byKey[key] = newValue }
+        }
+        public static func == (lhs: SourceLines, rhs: SourceLines) -> Bool { true }
+    }
 
     public init(certificates: [CertificatePair]) { self.certificates = certificates }
 }

@@ -8,7 +8,7 @@ struct RoutesFile {
 
 extension ConfigLoader {
     static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host", "ca_file",
-                            "skip_auth_preflight"]
+                            "client_cert_file", "client_key_file", "min_tls_version", "skip_auth_preflight"]
 
     /// Reads routes.yaml. `key`/`line` name the gateway key that pointed here. Nil after issues.
     static func loadRoutesFile(_ file: String, namedBy key: String, at line: Int?,
@@ -130,33 +130,107 @@ extension ConfigLoader {
         } else if !reader.isMissing(entries["timeout"]) {
             failed = true
         }
-        if let entry = entries["ca_file"], !reader.isNull(entry) {
-            if let written = reader.string(entry) {
-                let resolved = ConfigPaths.resolve(written, relativeTo: ConfigPaths.directory(of: reader.file))
-                if !upstreams.contains(where: { $0.scheme == "https" }) {
-                    reader.issue(entry, "is set but no upstream of this route is https",
-                                 fix: "remove it, or write the upstream as https://host:port")
-                    failed = true
-                } else if let problem = caFileProblem(resolved) {
-                    reader.issue(entry, problem, fix: "point it at a PEM file of the CA certificates that sign the upstream's certificate")
-                    failed = true
+        if !parseUpstreamTLS(entries, https: upstreams.contains { $0.scheme == "https" }, into: &route, reader) {
+            failed = true
+        }
+        return failed || path == nil ? nil : route
+    }
+
+    /// `ca_file`, `client_cert_file`/`client_key_file` and `min_tls_version`: how the route speaks TLS to its
+    /// upstreams. Each is refused on a route without an https upstream, where it would silently do nothing.
+    /// False after issues.
+    static func parseUpstreamTLS(_ entries: [String: Field], https: Bool, into route: inout RouteConfig,
+                                 _ reader: YAMLNodeReader) -> Bool {
+        var failed = false
+        func entry(_ key: String) -> Field? {
+            guard let entry = entries[key], !reader.isNull(entry) else { return nil }
+            guard https else {
+                reader.issue(entry, "is set but no upstream of this route is https",
+                             fix: "remove it, or write the upstream as https://host:port")
+                failed = true
+                return nil
+            }
+            return entry
+        }
+        /// The path written at `entry`, resolved, when `problem` finds nothing wrong with the file there.
+        func file(_ entry: Field, _ problem: (String) -> String?, fix: String) -> String? {
+            guard let written = reader.string(entry) else { failed = true; return nil }
+            let resolved = ConfigPaths.resolve(written, relativeTo: ConfigPaths.directory(of: reader.file))
+            if let problem = problem(resolved) {
+                reader.issue(entry, problem, fix: fix)
+                failed = true
+                return nil
+            }
+            return resolved
+        }
+
+        if let caEntry = entry("ca_file") {
+            route.caFile = file(caEntry, caFileProblem,
+                                fix: "point it at a PEM file of the CA certificates that sign the upstream's certificate")
+        }
+
+        let certFix = "point it at the client certificate the upstream expects (PEM, leaf first)"
+        let keyFix = "point it at the client certificate's private key, PEM and unencrypted "
+            + "(`openssl pkey -in key.pem -out plain-key.pem` decrypts one)"
+        switch (entry("client_cert_file"), entry("client_key_file")) {
+        case (nil, nil):
+            break
+        case (let certEntry?, nil):
+            reader.issue(certEntry, "is set without `client_key_file`",
+                         fix: "add `client_key_file:` with the client certificate's private key (PEM)")
+            failed = true
+        case (nil, let keyEntry?):
+            reader.issue(keyEntry, "is set without `client_cert_file`",
+                         fix: "add `client_cert_file:` with the client certificate (PEM)")
+            failed = true
+        case (let certEntry?, let keyEntry?):
+            let certFile = file(certEntry, caFileProblem, fix: certFix)
+            let keyFile = file(keyEntry, keyFileProblem, fix: keyFix)
+            if let certFile, let keyFile {
+                route.clientCertificate = UpstreamClientCertificate(certFile: certFile, keyFile: keyFile)
+            }
+        }
+
+        if let versionEntry = entry("min_tls_version") {
+            if let text = reader.string(versionEntry) {
+                if let version = ListenerTLSConfig.Version(rawValue: text) {
+                    route.minTLSVersion = version
                 } else {
-                    route.caFile = resolved
+                    reader.issue(versionEntry, "unknown value \(YAMLNodeReader.quote(text))",
+                                 fix: "write \"1.2\" or \"1.3\" (TLS 1.0 and 1.1 are never accepted)")
+                    failed = true
                 }
             } else {
                 failed = true
             }
         }
-        return failed || path == nil ? nil : route
+        return !failed
     }
 
-    /// Why `path` cannot serve as a CA bundle, or nil (readable, with at least one PEM certificate).
+    /// Why `path` cannot serve as a CA bundle or a client certificate, or nil (readable, with at least one
+    /// PEM certificate).
     static func caFileProblem(_ path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             return "\(YAMLNodeReader.quote(path)) cannot be read"
         }
         guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
             return "\(YAMLNodeReader.quote(path)) holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        }
+        return nil
+    }
+
+    /// Why `path` cannot serve as a client certificate's key, or nil (readable, with a PEM private key that
+    /// needs no passphrase: jwtgate has none to give).
+    static func keyFileProblem(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return "\(YAMLNodeReader.quote(path)) cannot be read"
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.contains("PRIVATE KEY-----") else {
+            return "\(YAMLNodeReader.quote(path)) holds no PEM private key (-----BEGIN PRIVATE KEY-----)"
+        }
+        if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED") {
+            return "\(YAMLNodeReader.quote(path)) holds an encrypted private key, and jwtgate has no passphrase for it"
         }
         return nil
     }

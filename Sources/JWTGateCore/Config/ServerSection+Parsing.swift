@@ -45,6 +45,9 @@ extension ConfigLoader {
         if let timeout = reader.duration(entries["body_timeout"]) { config.bodyTimeout = timeout }
         if let timeout = reader.duration(entries["send_timeout"]) { config.sendTimeout = timeout }
         if let plane = reader.choice(entries["data_plane"], DataPlane.self) { config.dataPlane = plane }
+        if let interval = reader.duration(entries["certificate_watch_interval"], allowZero: true) {
+            config.certificateWatchInterval = interval
+        }
         if let proxies = parseTrustedProxies(entries["trusted_proxies"], reader) { config.trustedProxies = proxies }
         if config.dataPlane == .nio, config.listen.contains(where: { $0.tls != nil }), let entry = entries["data_plane"] {
             reader.issue(entry, "is nio, which does not serve TLS listeners",

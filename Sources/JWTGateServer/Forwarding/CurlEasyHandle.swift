@@ -6,13 +6,15 @@ import NIOCore
 /// pooled by the driver. The options that never change are set once, at creation; `prepare` sets
 /// every option that differs between requests — always all of them, so nothing of the previous
 /// request can leak into the next (curl_easy_reset plus re-setting everything cost a few µs per
-/// request). The connection cache lives in the multi handle, so reuse of keep-alive connections
+/// request); the route's client certificate and minimum TLS version are set when they change
+/// (`CurlUpstreamTLS`). The connection cache lives in the multi handle, so reuse of keep-alive connections
 /// does not depend on which easy handle is picked.
 ///
 /// Not thread-safe: created, used and freed on the driver thread only.
 final class CurlEasyHandle {
     let raw: UnsafeMutableRawPointer
     private let headerList = CurlHeaderList()
+    private var tls = CurlUpstreamTLS()
 
     init?() {
         guard let raw = curl_easy_init() else { return nil }
@@ -36,6 +38,7 @@ final class CurlEasyHandle {
         // TLS: certificate chain and host name always verified (libcurl's defaults, stated so they stay).
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_SSL_VERIFYPEER, 1)
         _ = jwtgate_curl_easy_setopt_long(raw, CURLOPT_SSL_VERIFYHOST, 2)
+        CurlUpstreamTLS.setFixedOptions(raw)
     }
 
     deinit { curl_easy_cleanup(self.raw) }
@@ -80,6 +83,9 @@ final class CurlEasyHandle {
                 caResult = jwtgate_curl_easy_setopt_pointer(h, CURLOPT_CAINFO, nil)
             }
             if caResult != CURLE_OK { return .invalidRequest(curlCode: Int(caResult.rawValue)) }
+            let tlsResult = self.tls.apply(to: h, clientCertificate: request.clientCertificate,
+                                           minVersion: request.minTLSVersion)
+            if tlsResult != CURLE_OK { return .invalidRequest(curlCode: Int(tlsResult.rawValue)) }
         }
 
         if method == "HEAD" {

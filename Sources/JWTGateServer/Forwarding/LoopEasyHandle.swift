@@ -6,9 +6,10 @@ import Glibc
 #endif
 
 /// Owns one libcurl easy handle for `LoopCurlMulti`: the fixed options (`CurlEasyHandle.setFixedOptions`:
-/// NOSIGNAL, TCP_NODELAY, http/https only, HTTP/1.1, TLS verification on, ...) and the callbacks are set
-/// once at creation; `prepare` sets every option that differs between requests, all of them each time,
-/// so nothing of the previous request leaks into the next.
+/// NOSIGNAL, TCP_NODELAY, http/https only, HTTP/1.1, TLS verification on, TLS 1.2 at least, ...) and the
+/// callbacks are set once at creation; `prepare` sets every option that differs between requests, all of
+/// them each time — except the route's client certificate and minimum TLS version, set when they change
+/// (`CurlUpstreamTLS`) — so nothing of the previous request leaks into the next.
 ///
 /// The socket callbacks' user pointer is the multi (connections outlive the transfer that opened them);
 /// the data callbacks' is the transfer, set per request and cleared by `recycle`.
@@ -17,6 +18,7 @@ import Glibc
 final class LoopEasyHandle {
     let raw: UnsafeMutableRawPointer
     private let headerList = CurlHeaderList()
+    private var tls = CurlUpstreamTLS()
 
     init?(multi: LoopCurlMulti) {
         guard let raw = curl_easy_init() else { return nil }
@@ -77,6 +79,9 @@ final class LoopEasyHandle {
         if urlResult != CURLE_OK { return .invalidRequest(curlCode: Int(urlResult.rawValue)) }
         if request.url.utf8.starts(with: "https://".utf8) {
             set(CURLOPT_CAINFO, string: request.caFile ?? CurlEasyHandle.defaultCAFile)
+            let tlsResult = self.tls.apply(to: h, clientCertificate: request.clientCertificate,
+                                           minVersion: request.minTLSVersion)
+            if tlsResult != CURLE_OK { code = tlsResult }
         }
 
         // Method and body: HTTPGET first resets UPLOAD, NOBODY and a previous custom body.

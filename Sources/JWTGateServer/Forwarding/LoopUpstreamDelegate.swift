@@ -1,3 +1,5 @@
+import JWTGateCore
+
 /// Receives one upstream answer on the loop that runs the transfer — what a client connection
 /// implements. Calls come in order: `upstreamHead`, then `upstreamBody` any number of times, then
 /// `upstreamEnd`; or `upstreamFailed` at any point (after the head: the client connection must be
@@ -45,6 +47,10 @@ struct LoopUpstreamRequest {
     var body: Body
     /// https only: PEM file of the CAs to trust instead of the system's (chain and host name always verified).
     var caFile: String?
+    /// https only: the client certificate presented when the upstream asks for one; nil: none.
+    var clientCertificate: UpstreamClientCertificate?
+    /// https only: the oldest TLS version accepted.
+    var minTLSVersion: ListenerTLSConfig.Version
     /// TCP (and TLS) connect, libcurl's CURLOPT_CONNECTTIMEOUT_MS.
     var connectTimeout: Duration
     /// From the end of the request body (the start, without one) to the answer's head.
@@ -54,14 +60,17 @@ struct LoopUpstreamRequest {
 
     init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: Body = .none,
-        caFile: String? = nil, connectTimeout: Duration = .seconds(5), firstByteTimeout: Duration = .seconds(30),
-        totalTimeout: Duration = .seconds(120)
+        caFile: String? = nil, clientCertificate: UpstreamClientCertificate? = nil,
+        minTLSVersion: ListenerTLSConfig.Version = .tls12, connectTimeout: Duration = .seconds(5),
+        firstByteTimeout: Duration = .seconds(30), totalTimeout: Duration = .seconds(120)
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.caFile = caFile
+        self.clientCertificate = clientCertificate
+        self.minTLSVersion = minTLSVersion
         self.connectTimeout = connectTimeout
         self.firstByteTimeout = firstByteTimeout
         self.totalTimeout = totalTimeout

@@ -1,3 +1,4 @@
+import JWTGateCore
 import NIOCore
 
 /// One request to forward, exactly as it must reach the upstream.
@@ -20,6 +21,10 @@ public struct UpstreamRequest: Sendable {
     /// For https URLs: a PEM file of the CAs to trust instead of the system's. The certificate and the
     /// host name are always verified.
     public var caFile: String?
+    /// For https URLs: the client certificate to present when the upstream asks for one; nil: none.
+    public var clientCertificate: UpstreamClientCertificate?
+    /// For https URLs: the oldest TLS version accepted.
+    public var minTLSVersion: ListenerTLSConfig.Version
 
     public init(
         method: String,
@@ -27,7 +32,9 @@ public struct UpstreamRequest: Sendable {
         headers: [(name: String, value: String)],
         body: ByteBuffer? = nil,
         timeout: Duration = .seconds(30),
-        caFile: String? = nil
+        caFile: String? = nil,
+        clientCertificate: UpstreamClientCertificate? = nil,
+        minTLSVersion: ListenerTLSConfig.Version = .tls12
     ) {
         self.method = method
         self.url = url
@@ -35,5 +42,7 @@ public struct UpstreamRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.caFile = caFile
+        self.clientCertificate = clientCertificate
+        self.minTLSVersion = minTLSVersion
     }
 }

@@ -36,7 +36,8 @@ extension LoopClientConnection {
         // The NIO plane's route timeout covers connect and the answer, paused time excluded; here the
         // transfer's total counts paused time, so a reader as slow as send_timeout allows gets that much more.
         return LoopUpstreamRequest(method: request.method, url: request.url, headers: request.headers, body: body,
-                                   caFile: request.caFile, connectTimeout: request.timeout,
+                                   caFile: request.caFile, clientCertificate: request.clientCertificate,
+                                   minTLSVersion: request.minTLSVersion, connectTimeout: request.timeout,
                                    firstByteTimeout: request.timeout, totalTimeout: request.timeout + settings.sendTimeout)
     }
 

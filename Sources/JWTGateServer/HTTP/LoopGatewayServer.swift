@@ -18,6 +18,8 @@ final class LoopGatewayServer: Sendable {
     let addresses: [SocketAddress]
     /// The TLS listeners' contexts, by the index of their `server.listen` entry (swapped on reload).
     let tlsSlots: [Int: TLSListenerSlot]
+    /// Reloads the certificates when their files change (`server.certificate_watch_interval`).
+    let certificateWatcher = CertificateWatcher()
     private let contexts: [LoopBound<LoopServerContext>]
     private let listenersClosed = Mutex<(closed: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
@@ -45,6 +47,7 @@ final class LoopGatewayServer: Sendable {
             }
         }
         pipeline.metrics.tls.setCertificates(Self.servedCertificates(tlsSlots))
+        Self.logCertificates(tlsSlots, logger: logger)
         let group = try LoopGroup(count: count, namePrefix: "jwtgate-loop")
         let limit = ConnectionLimit(maximum: server.maxConnections)
         var perLoop = [[ListenSocketFD]](repeating: [], count: count)
@@ -104,7 +107,7 @@ final class LoopGatewayServer: Sendable {
 
     /// Builds every TLS listener's context from `listen` (the reloaded configuration) and swaps them in only
     /// when all succeed; otherwise the running certificates stay and the error says which listener failed.
-    func reloadTLS(_ listen: [ListenAddress], metrics: GatewayMetrics) throws(StartupError) {
+    func reloadTLS(_ listen: [ListenAddress], metrics: GatewayMetrics, logger: Logger) throws(StartupError) {
         var fresh: [(TLSListenerSlot, TLSServerContext)] = []
         for (index, slot) in tlsSlots.sorted(by: { $0.key < $1.key }) {
             guard index < listen.count, let tls = listen[index].tls else {
@@ -118,6 +121,22 @@ final class LoopGatewayServer: Sendable {
         }
         for (slot, context) in fresh { slot.replace(with: context) }
         metrics.tls.setCertificates(Self.servedCertificates(tlsSlots))
+        Self.logCertificates(tlsSlots, logger: logger)
+    }
+
+    /// One line per served certificate: which names, from which file, until when (what an operator checks
+    /// after renewing).
+    static func logCertificates(_ slots: [Int: TLSListenerSlot], logger: Logger) {
+        for (_, slot) in slots.sorted(by: { $0.key < $1.key }) {
+            for certificate in slot.current.certificates {
+                let expires = certificate.notAfter > 0
+                    ? HTTPDate.format(unixSeconds: certificate.notAfter) : "unknown"
+                logger.notice("tls.certificate", metadata: [
+                    "listener": "\(slot.address)", "file": "\(certificate.file)", "names": "\(certificate.names)",
+                    "expires": "\(expires)",
+                ])
+            }
+        }
     }
 
     func rotateTicketKeysIfDue() {

@@ -39,11 +39,13 @@ public final class RunningGateway: Sendable {
         case .loop:
             do {
                 let server = try await LoopGatewayServer.start(pipeline: pipeline, threadPool: threadPool, logger: logger)
+                server.certificateWatcher.loaded(runtime.config.server.listen)
                 let sweep = Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))
                         Self.sweepThrottles(holder)
                         server.rotateTicketKeysIfDue()
+                        server.certificateWatcher.check(config: holder.current.config, server: server, metrics: metrics, logger: logger)
                     }
                 }
                 return RunningGateway(holder: holder, plane: .loop(server, sweep: sweep), addresses: server.addresses,
@@ -121,7 +123,8 @@ public final class RunningGateway: Sendable {
             // Certificates are read again on every reload (a cert manager's hook sends SIGHUP); a pair that
             // does not load keeps the running certificates, and the rest of the reload with them.
             do {
-                try server.reloadTLS(next.config.server.listen, metrics: metrics)
+                try server.reloadTLS(next.config.server.listen, metrics: metrics, logger: logger)
+                server.certificateWatcher.loaded(next.config.server.listen)
             } catch {
                 return reloadFailed(error)
             }
@@ -137,6 +140,10 @@ public final class RunningGateway: Sendable {
         }
         holder.replace(with: next)
         metrics.reloads.increment()
+        // A certificate about to expire is worth a line at every reload, as at start.
+        for warning in TLSCertificateReview.warnings(for: next.config) {
+            logger.warning("config.warning", metadata: ["config.issue": "\(warning)"])
+        }
         logger.notice("config.reloaded", metadata: [
             "config": "\(next.config.sourceFile)", "routes": "\(next.config.routes.count)",
         ])

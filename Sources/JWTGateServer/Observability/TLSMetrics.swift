@@ -49,7 +49,7 @@ final class TLSMetrics: Sendable {
 
     private static var handshakesName: MetricNameDescriptor {
         MetricNameDescriptor(namespace: "jwtgate", metricName: "tls_handshakes", unitName: "total",
-                             helpText: "TLS handshakes on the listeners, by outcome (ok, resumed, failed, timeout, refused) and protocol version")
+                             helpText: "TLS handshakes on the listeners, by outcome (ok, resumed, failed, timeout, refused) and protocol version (none: no handshake finished)")
     }
 
     private static var expiryName: MetricNameDescriptor {

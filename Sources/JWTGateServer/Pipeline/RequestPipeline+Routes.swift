@@ -97,7 +97,9 @@ extension RequestPipeline {
         let client = ClientAddressKey(peer: request.peerBytes, forwardedFor: forwardedFor)
         let url = upstream.origin + match.upstreamRequestTarget(for: upstream, query: query)
         let upstreamRequest = UpstreamRequest(method: method, url: url, headers: headers, body: request.body,
-                                              timeout: route.config.timeout, caFile: route.config.caFile)
+                                              timeout: route.config.timeout, caFile: route.config.caFile,
+                                              clientCertificate: route.config.clientCertificate,
+                                              minTLSVersion: route.config.minTLSVersion)
         return .forward(ForwardPlan(request: upstreamRequest, target: target,
                                     upstream: upstream, userID: user.map { $0.id.description }, requestID: requestID,
                                     traceID: trace.traceID, client: client, match: match, query: query))

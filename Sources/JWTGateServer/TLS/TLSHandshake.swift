@@ -73,12 +73,22 @@ final class TLSHandshake: IOLoopHandler {
                 try? context.loop.setInterest(fd, .readable)
             case Int(JWTGATE_TLS_WANT_WRITE):
                 try? context.loop.setInterest(fd, .writable)
+            case Int(JWTGATE_TLS_PLAIN_HTTP):
+                // As nginx: say so in plain HTTP (one best-effort write) rather than drop the connection.
+                Self.plainHTTPRefusal.withUnsafeBytes { _ = Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                abandon(.failed, reason: "plain HTTP sent to the TLS listener")
             default:
                 let text = String(cString: reason.baseAddress!)
                 abandon(.failed, reason: text.isEmpty ? "closed during the handshake" : text)
             }
         }
     }
+
+    static let plainHTTPRefusal: [UInt8] = {
+        let body = #"{"detail":"The plain HTTP request was sent to the HTTPS port."}"#
+        return Array(("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n" + body).utf8)
+    }()
 
     private func finish() {
         guard !ended else { return }

@@ -1,6 +1,10 @@
 import CJWTGateTLSShims
 import JWTGateCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A listener's TLS settings made into OpenSSL contexts: one per set of names its certificates serve (an
 /// ECDSA and an RSA chain for the same names share one; other names are picked by SNI, the first set is
 /// the default). Built at start and at every reload; connections keep the context they started with, so a
@@ -21,6 +25,8 @@ final class TLSServerContext: @unchecked Sendable {
     private let server: OpaquePointer
 
     init(_ config: ListenerTLSConfig) throws(TLSSetupError) {
+        // OpenSSL writes with write(2): a client that reset its connection must cost an EPIPE, not the process.
+        _ = signal(SIGPIPE, SIG_IGN)
         self.config = config
         let alpnWire = Self.alpnWire(config.alpn)
         var failure = [CChar](repeating: 0, count: 512)
@@ -47,7 +53,8 @@ final class TLSServerContext: @unchecked Sendable {
         var groups: [String: Int32] = [:]
         do throws(TLSSetupError) {
             for pair in config.certificates {
-                let names = Self.leafNames(pair.certFile)
+                let facts = try? TLSCertificateReview.facts(certFile: pair.certFile)
+                let names = facts.map { ($0.dnsNames + $0.ipAddresses).joined(separator: ",") } ?? pair.certFile
                 let group: Int32
                 if let existing = groups[names] {
                     group = existing
@@ -59,7 +66,8 @@ final class TLSServerContext: @unchecked Sendable {
                 guard jwtgate_tls_server_add_pair(made, group, pair.certFile, pair.keyFile, &failure, failure.count) == 0 else {
                     throw TLSSetupError(key: pair.key, reason: "\(pair.certFile) / \(pair.keyFile): \(String(nulTerminated: failure))")
                 }
-                certificates.append(Certificate(file: pair.certFile, names: names, notAfter: jwtgate_tls_leaf_not_after(pair.certFile)))
+                certificates.append(Certificate(file: pair.certFile, names: names.isEmpty ? facts?.subject ?? "" : names,
+                                                notAfter: facts?.notAfter ?? 0))
             }
         } catch {
             jwtgate_tls_server_free(made)
@@ -75,12 +83,6 @@ final class TLSServerContext: @unchecked Sendable {
 
     /// A fresh ticket key; tickets sealed with the two before it still resume.
     func rotateTicketKeys() { jwtgate_tls_server_rotate_tickets(server) }
-
-    private static func leafNames(_ file: String) -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = jwtgate_tls_leaf_names(file, &buffer, buffer.count)
-        return length > 0 ? String(nulTerminated: buffer) : file
-    }
 
     /// ALPN's wire form: each name prefixed by its length.
     static func alpnWire(_ names: [String]) -> [UInt8] {

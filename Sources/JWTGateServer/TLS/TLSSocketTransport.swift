@@ -23,8 +23,6 @@ final class TLSSocketTransport: ClientTransport {
     private var closed = false
     private(set) var readNeedsWritable = false
     private(set) var writeNeedsReadable = false
-    /// Head and body joined, so a small answer goes out as one record (and one system call).
-    private var joined: [UInt8] = []
     private static let recordPayload = 16_384
 
     init(fd: Int32, connection: OpaquePointer, context: TLSServerContext) {
@@ -64,12 +62,16 @@ final class TLSSocketTransport: ClientTransport {
         } else if first.isEmpty {
             n = jwtgate_tls_write(self.connection, second.baseAddress, second.count, &outcome)
         } else {
-            // A short head before a body: one record instead of two.
+            // A short head before a body: one record instead of two. Joined in a temporary buffer, not one kept
+            // per connection (16 KiB × idle connections); a retry passes the same bytes again from the
+            // caller's send buffer, which OpenSSL accepts (ACCEPT_MOVING_WRITE_BUFFER).
             let take = min(total, Self.recordPayload)
-            self.joined.removeAll(keepingCapacity: true)
-            self.joined.append(contentsOf: first)
-            self.joined.append(contentsOf: UnsafeRawBufferPointer(rebasing: second[0..<(take - first.count)]))
-            n = self.joined.withUnsafeBytes { jwtgate_tls_write(self.connection, $0.baseAddress, $0.count, &outcome) }
+            n = withUnsafeTemporaryAllocation(byteCount: take, alignment: 1) { joined in
+                joined.copyMemory(from: first)
+                UnsafeMutableRawBufferPointer(rebasing: joined[first.count...])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: second[0..<(take - first.count)]))
+                return jwtgate_tls_write(self.connection, joined.baseAddress, take, &outcome)
+            }
         }
         self.writeNeedsReadable = false
         switch Int(outcome) {

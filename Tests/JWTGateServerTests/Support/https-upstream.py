@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
 """An HTTPS upstream for the tests. Makes a throwaway CA and a server certificate for SERVER_NAME
 (default localhost, which also covers IP 127.0.0.1), serves GET with a JSON echo of the path, the Host
-header and the identity header, and writes its port to DIR/port once it listens.
+header, the identity header, the TLS version and the client certificate's CN (if any), and writes its
+port to DIR/port once it listens.
 
-    https-upstream.py DIR [SERVER_NAME]      (DIR/ca.pem is the CA to trust)
+    https-upstream.py DIR [SERVER_NAME] [--require-client-cert] [--max-tls 1.2]
+
+DIR/ca.pem is the CA to trust. --require-client-cert: mutual TLS, a handshake without a client
+certificate signed by DIR/ca.pem fails; also makes DIR/client.pem + client.key (CN jwtgate-client, signed
+by DIR/ca.pem) and DIR/other-client.pem + other-client.key (CN other-client, signed by another CA,
+DIR/other-ca.pem). --max-tls 1.2: the server speaks TLS 1.2 at most.
 """
+import argparse
 import http.server
 import json
 import os
@@ -17,8 +24,14 @@ import sys
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
-folder = sys.argv[1]
-name = sys.argv[2] if len(sys.argv) > 2 else "localhost"
+arguments = argparse.ArgumentParser()
+arguments.add_argument("folder")
+arguments.add_argument("name", nargs="?", default="localhost")
+arguments.add_argument("--require-client-cert", action="store_true")
+arguments.add_argument("--max-tls", choices=["1.2", "1.3"])
+options = arguments.parse_args()
+folder = options.folder
+name = options.name
 
 
 def openssl(*args):
@@ -40,12 +53,32 @@ openssl("x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAke
         "-CAcreateserial", "-days", "2", "-out", path("server.pem"), "-extfile", path("ext.cnf"))
 
 
+def client_certificate(prefix, common_name, ca):
+    """PREFIX.pem and PREFIX.key: a client certificate for COMMON_NAME signed by CA.pem/CA.key."""
+    openssl("req", *ec, "-subj", f"/CN={common_name}", "-keyout", path(prefix + ".key"), "-out", path(prefix + ".csr"))
+    with open(path(prefix + ".cnf"), "w") as f:
+        f.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n")
+    openssl("x509", "-req", "-in", path(prefix + ".csr"), "-CA", path(ca + ".pem"), "-CAkey", path(ca + ".key"),
+            "-CAcreateserial", "-days", "2", "-out", path(prefix + ".pem"), "-extfile", path(prefix + ".cnf"))
+
+
+if options.require_client_cert:
+    client_certificate("client", "jwtgate-client", "ca")
+    openssl("req", "-x509", *ec, "-days", "2", "-subj", "/CN=another test CA", "-keyout", path("other-ca.key"),
+            "-out", path("other-ca.pem"), "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign")
+    client_certificate("other-client", "other-client", "other-ca")
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
+        peer = self.connection.getpeercert() or {}
+        client = next((value for rdn in peer.get("subject", ()) for key, value in rdn if key == "commonName"), None)
         body = json.dumps({"path": self.path, "host": self.headers.get("Host"),
-                           "user": self.headers.get("X-Auth-Username")}).encode()
+                           "user": self.headers.get("X-Auth-Username"),
+                           "tls": self.connection.version(), "client": client}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -59,6 +92,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(path("server.pem"), path("server.key"))
+if options.require_client_cert:
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(path("ca.pem"))
+if options.max_tls == "1.2":
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
 server.socket = context.wrap_socket(server.socket, server_side=True)
 with open(path("port.tmp"), "w") as f:
     f.write(str(server.server_address[1]))
