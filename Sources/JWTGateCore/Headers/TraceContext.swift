@@ -1,3 +1,5 @@
+import CJWTGateOpenSSL
+
 /// W3C Trace Context (level 1) as a participant: the gateway continues a client's valid trace, starts a
 /// new one otherwise, and sends the upstream its own span as the parent.
 ///
@@ -172,7 +174,7 @@ public struct TraceContext: Sendable, Equatable {
 
     /// 16 random bytes as 32 hex characters, never all zero.
     public static func randomTraceID() -> String {
-        var rng = SystemRandomNumberGenerator()
+        var rng = FastSecureRandom()
         var high: UInt64, low: UInt64
         repeat {
             high = rng.next()
@@ -183,7 +185,7 @@ public struct TraceContext: Sendable, Equatable {
 
     /// 8 random bytes as 16 hex characters, never all zero.
     public static func randomSpanID() -> String {
-        var rng = SystemRandomNumberGenerator()
+        var rng = FastSecureRandom()
         var value: UInt64
         repeat { value = rng.next() } while value == 0
         return hex(value)
@@ -201,5 +203,17 @@ public struct TraceContext: Sendable, Equatable {
     private static func hexByte(_ value: UInt8) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: [digits[Int(value >> 4)], digits[Int(value & 0xF)]], as: UTF8.self)
+    }
+}
+
+/// OpenSSL's per-thread DRBG (`RAND_bytes`): cryptographically strong like the system generator, without
+/// its getrandom(2) system call per draw (three per forwarded request were 3 % of a request's syscalls).
+struct FastSecureRandom: RandomNumberGenerator {
+    mutating func next() -> UInt64 {
+        var value: UInt64 = 0
+        let ok = withUnsafeMutableBytes(of: &value) { RAND_bytes($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 8) }
+        if ok == 1 { return value }
+        var system = SystemRandomNumberGenerator()
+        return system.next()
     }
 }
