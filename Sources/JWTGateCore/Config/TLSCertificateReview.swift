@@ -191,7 +191,7 @@ struct Reporter {
 
         reviewOrder(certificates, key: certKey, name: certName)
         for index in 0..<certificates.count { reviewValidity(certificates, index, key: certKey, name: certName) }
-        let leafType = privateKey?.type ?? certificates.publicKey(0)?.type
+        let leafType = certificates.publicKey(0)?.type ?? privateKey?.type  // the leaf says what it serves, even beside a wrong key
         reviewUsage(certificates, keyType: leafType, key: certKey, name: certName)
         let names = certificates.alternativeNames(0)
         if names.dns.isEmpty && names.ip.isEmpty {
