@@ -64,6 +64,7 @@ CA="$WORK/tls/ca.pem"
 
 gport=$(free_port); tport=$(free_port); uport=$(free_port)
 cp -r "$CONF/profiles" "$CONF/keys" "$WORK/"
+chmod -R u+w "$WORK/profiles" "$WORK/keys"   # shared/ may come without write bits (as in CI)
 sed -i "s/127.0.0.1:9001/127.0.0.1:$uport/" "$WORK"/profiles/*.yaml
 
 # server.listen -> [plain, {address, tls}]: the string form (listen: "host:port") or a list (listen: [...] or
