@@ -170,9 +170,15 @@ static SSL_CTX *make_context(jwtgate_tls_server *server, char *error, size_t err
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_read_ahead(ctx, 1);
     SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"jwtgate", 7);
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
-    SSL_CTX_sess_set_cache_size(ctx, 10240);
     SSL_CTX_set_timeout(ctx, server->session_timeout);
+    if (server->session_tickets) {
+        // Tickets carry the session; a server-side cache as well would only cost a table insert per handshake
+        // and a sweep over the table every 255 (as nginx's default `ssl_session_cache none`).
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    } else {
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+        SSL_CTX_sess_set_cache_size(ctx, 10240);
+    }
     if (server->session_tickets) {
         SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_callback);
         SSL_CTX_set_num_tickets(ctx, 1);

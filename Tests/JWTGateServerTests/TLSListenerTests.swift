@@ -163,6 +163,15 @@ struct TLSListenerTests {
         }
     }
 
+    @Test("without tickets, sessions resume from the server's bounded cache")
+    func resumptionWithoutTickets() async throws {
+        try await Self.withTLSGateway(tls: Self.pki.listenerTLS { $0.sessionTickets = false }) { _, _, _, port in
+            let reconnect = Self.sClient(port, ["-tls1_2", "-reconnect"])
+            #expect(reconnect.components(separatedBy: "Reused, TLSv1.2").count - 1 == 5, "\(reconnect)")
+            #expect(!reconnect.contains("TLS session ticket:"), "no ticket was issued")
+        }
+    }
+
     @Test("client certificates: the verified subject is forwarded, a spoofed one never; another CA's is refused")
     func mutualTLSOptional() async throws {
         let tls = Self.pki.listenerTLS {
