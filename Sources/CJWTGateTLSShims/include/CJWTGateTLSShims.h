@@ -54,6 +54,9 @@ long jwtgate_tls_read(jwtgate_tls_conn *conn, void *buffer, size_t count, int *o
 long jwtgate_tls_write(jwtgate_tls_conn *conn, const void *buffer, size_t count, int *outcome);
 // Decrypted or undecrypted bytes OpenSSL holds that the socket will not signal again.
 int jwtgate_tls_has_pending(jwtgate_tls_conn *conn);
+// Frees the read and write record buffers when they hold nothing (1), else leaves them (0); the next read or
+// write allocates them again. For connections that have gone idle.
+int jwtgate_tls_release_buffers(jwtgate_tls_conn *conn);
 // Sends close_notify once, without waiting for the peer's.
 void jwtgate_tls_shutdown(jwtgate_tls_conn *conn);
 void jwtgate_tls_free(jwtgate_tls_conn *conn);

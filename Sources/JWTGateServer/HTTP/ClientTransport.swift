@@ -32,6 +32,8 @@ protocol ClientTransport: AnyObject {
     var readNeedsWritable: Bool { get }
     /// The last write would block until the descriptor is readable (TLS), not writable.
     var writeNeedsReadable: Bool { get }
+    /// Gives back memory held for reading and writing while the connection idles (TLS record buffers).
+    func releaseIdleBuffers()
 }
 
 /// A non-blocking TCP socket accepted by a `LoopListener`.
@@ -46,6 +48,7 @@ final class PlainSocketTransport: ClientTransport {
     var hasBufferedInput: Bool { false }
     var readNeedsWritable: Bool { false }
     var writeNeedsReadable: Bool { false }
+    func releaseIdleBuffers() {}
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportIO {
         while true {

@@ -21,6 +21,8 @@ final class LoopServerContext: IOLoopAttachment {
     private var connections: [ObjectIdentifier: LoopClientConnection] = [:]
     /// TLS connections still in their handshake (not yet a `LoopClientConnection`).
     private var handshakes: [ObjectIdentifier: TLSHandshake] = [:]
+    /// The once-a-second sweep that frees idle TLS connections' record buffers (started with the first TLS listener).
+    private var idleSweep: LoopTimerID?
 
     init(loop: IOLoop, pipeline: RequestPipeline, threadPool: NIOThreadPool, multi: LoopCurlMulti) {
         self.loop = loop
@@ -45,6 +47,21 @@ final class LoopServerContext: IOLoopAttachment {
             })
         try listener.start()
         listeners.append(listener)
+        if tls != nil && idleSweep == nil { scheduleIdleSweep() }
+    }
+
+    /// TLS connections idle for a second give back their record buffers (~34 KiB each), so thousands of
+    /// idle keep-alive clients cost little while busy ones never free and re-allocate per request.
+    private func scheduleIdleSweep() {
+        idleSweep = loop.schedule(after: .seconds(1)) { [weak self] in
+            guard let self else { return }
+            let now = self.loop.now.nanoseconds
+            let cutoff = LoopInstant(nanoseconds: now > 1_000_000_000 ? now - 1_000_000_000 : 0)
+            for connection in self.connections.values where connection.isIdle && connection.idleSince <= cutoff {
+                connection.transport.releaseIdleBuffers()
+            }
+            self.scheduleIdleSweep()
+        }
     }
 
     private func accept(_ fd: Int32, limit: ConnectionLimit) {
@@ -94,6 +111,8 @@ final class LoopServerContext: IOLoopAttachment {
     func closeListeners() {
         for listener in listeners { listener.close() }
         listeners.removeAll()
+        if let idleSweep { _ = loop.cancel(idleSweep) }
+        idleSweep = nil
     }
 
     /// Drain: connections between requests close now; the others close after their answer.

@@ -35,9 +35,18 @@ final class TLSSocketTransport: ClientTransport {
 
     var hasBufferedInput: Bool { !self.closed && jwtgate_tls_has_pending(self.connection) != 0 }
 
+    /// Record buffers (~34 KiB) may be held since the last read or write.
+    private var buffersHeld = true
+
+    func releaseIdleBuffers() {
+        guard self.buffersHeld, !self.closed else { return }
+        if jwtgate_tls_release_buffers(self.connection) == 1 { self.buffersHeld = false }
+    }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportIO {
         guard !self.closed else { return .failed(EBADF) }
         var outcome: Int32 = 0
+        self.buffersHeld = true
         let n = jwtgate_tls_read(self.connection, buffer.baseAddress, buffer.count, &outcome)
         self.readNeedsWritable = false
         switch Int(outcome) {
@@ -56,6 +65,7 @@ final class TLSSocketTransport: ClientTransport {
         let total = first.count + second.count
         guard total > 0 else { return .bytes(0) }
         var outcome: Int32 = 0
+        self.buffersHeld = true
         let n: Int
         if first.count >= min(total, Self.recordPayload) || second.isEmpty {
             n = jwtgate_tls_write(self.connection, first.baseAddress, first.count, &outcome)
