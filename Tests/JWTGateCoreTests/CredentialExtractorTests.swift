@@ -50,4 +50,15 @@ struct CredentialExtractorTests {
         #expect(DjangoCookies.value(named: "caf\u{E9}", in: "cafe\u{301}=forged") == nil)
         #expect(DjangoCookies.value(named: "Kookie", in: "\u{212A}ookie=forged; Kookie=real") == "real")
     }
+
+    @Test("`;`, `=` and whitespace are code points, even before a combining mark (fuzz/differential cookies)")
+    func combiningMarksDoNotGlue() {
+        // Python: "jwt=A;\u0327x".split(";") → ["jwt=A", "\u0327x"]; a grapheme view would keep ";\u0327" together.
+        #expect(DjangoCookies.value(named: "jwt", in: "jwt=A;\u{327}x") == "A")
+        #expect(DjangoCookies.value(named: "jwt", in: "jwt=\u{327}B") == "\u{327}B")
+        #expect(DjangoCookies.value(named: "jwt", in: "jwt \u{327}=C") == nil, "the key is \"jwt \\u0327\"")
+        // strip() takes the space and leaves the combining mark that followed it.
+        #expect(DjangoCookies.value(named: "jwt", in: "jwt= \u{327}D") == "\u{327}D")
+        #expect(DjangoCookies.value(named: "jwt", in: "jwt=E;\u{327}jwt=F") == "E")
+    }
 }

@@ -2,29 +2,34 @@
 /// last occurrence wins, values unquoted with Python's `http.cookies._unquote`.
 public enum DjangoCookies {
     /// The value of cookie `name`, or nil when absent.
+    ///
+    /// Code points throughout, as Python's `str` methods see them: Swift's `Character` view would read `;`
+    /// followed by a combining mark (U+0327) as one grapheme and not split there, and would strip a space
+    /// together with the combining mark after it (found by the differential fuzzer against Django).
     public static func value(named name: String, in header: String) -> String? {
         var found: String?
-        for chunk in header.split(separator: ";", omittingEmptySubsequences: false) {
-            let key: Substring
-            let value: Substring
+        for chunk in header.unicodeScalars.split(separator: ";", omittingEmptySubsequences: false) {
+            let key: Substring.UnicodeScalarView
+            let value: Substring.UnicodeScalarView
             if let equals = chunk.firstIndex(of: "=") {
                 key = chunk[..<equals]
                 value = chunk[chunk.index(after: equals)...]
             } else {
-                key = ""
+                key = chunk[chunk.startIndex..<chunk.startIndex]
                 value = chunk
             }
             // Code points, as Python's dict lookup compares them: Swift's `==` would let a cookie
             // named "\u{212A}ookie" (Kelvin sign) stand in for "Kookie".
-            if trimmed(key).isExactly(name) { found = unquote(trimmed(value)) }
+            if String(Substring(trimmed(key))).isExactly(name) { found = unquote(Substring(trimmed(value))) }
         }
         return found
     }
 
-    private static func trimmed(_ s: Substring) -> Substring {
+    /// Python's `str.strip()`: whitespace code points off both ends, nothing else.
+    private static func trimmed(_ s: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
         var s = s
-        while let first = s.unicodeScalars.first, PythonInt.isPythonWhitespace(first) { s = s.dropFirst() }
-        while let last = s.unicodeScalars.last, PythonInt.isPythonWhitespace(last) { s = s.dropLast() }
+        while let first = s.first, PythonInt.isPythonWhitespace(first) { s = s.dropFirst() }
+        while let last = s.last, PythonInt.isPythonWhitespace(last) { s = s.dropLast() }
         return s
     }
 
