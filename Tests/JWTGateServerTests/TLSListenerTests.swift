@@ -9,8 +9,9 @@ import Glibc
 #endif
 
 /// TLS listeners with real clients (curl, `openssl s_client`, Python's ssl module) against certificates a
-/// throwaway CA signs at test time (`TLSTestPKI`).
-@Suite("TLS listeners (OpenSSL on the loop)")
+/// throwaway CA signs at test time (`TLSTestPKI`). One at a time: each starts a gateway and client processes, and
+/// seventeen at once beside the other suites starved their timing tests (a 1 s upstream timeout measured 4.3 s).
+@Suite("TLS listeners (OpenSSL on the loop)", .serialized)
 struct TLSListenerTests {
     static let pki = TLSTestPKI.shared
     static let client: String = {
