@@ -33,12 +33,21 @@ enum ConfigFileReading {
                          log: IssueLog) -> String? {
         let issueFile = gatewayFile ?? file
         guard isReadableFile(file, namedBy: key, at: line, in: issueFile, log: log) else { return nil }
-        guard let data = FileManager.default.contents(atPath: file) else {
+        let data: [UInt8]
+        switch FileBytes.read(file) {
+        case .bytes(let bytes):
+            data = bytes
+        case .unreadable:
             log.add(file: issueFile, key: key, line: line, problem: "file \(file) cannot be read",
                     fix: "check its permissions for the user jwtgate runs as")
             return nil
+        case .tooLarge:
+            log.add(file: issueFile, key: key, line: line,
+                    problem: "file \(file) is larger than \(FileBytes.limit >> 20) MiB, too large for a config file",
+                    fix: "check that the path names the intended file")
+            return nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(data: Data(data), encoding: .utf8) else {
             log.add(file: issueFile, key: key, line: line, problem: "file \(file) is not UTF-8 text",
                     fix: "save it as UTF-8")
             return nil

@@ -210,7 +210,7 @@ extension ConfigLoader {
     /// Why `path` cannot serve as a CA bundle or a client certificate, or nil (readable, with at least one
     /// PEM certificate).
     static func caFileProblem(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileBytes.contents(path) else {
             return "\(YAMLNodeReader.quote(path)) cannot be read"
         }
         guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
@@ -222,7 +222,7 @@ extension ConfigLoader {
     /// Why `path` cannot serve as a client certificate's key, or nil (readable, with a PEM private key that
     /// needs no passphrase: jwtgate has none to give).
     static func keyFileProblem(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileBytes.contents(path) else {
             return "\(YAMLNodeReader.quote(path)) cannot be read"
         }
         let text = String(decoding: data, as: UTF8.self)

@@ -47,10 +47,10 @@ public enum TLSCertificateReview {
 
     /// The leaf (first certificate) of a chain file.
     public static func facts(certFile: String) throws -> CertificateFacts {
-        guard let bytes = FileManager.default.contents(atPath: certFile) else {
+        guard let bytes = FileBytes.contents(certFile) else {
             throw CertificateFileError(file: certFile, problem: "cannot be read")
         }
-        let certificates = PEMCertificates(pem: Array(bytes))
+        let certificates = PEMCertificates(pem: bytes)
         guard certificates.count > 0 else {
             throw CertificateFileError(file: certFile, problem: "holds no PEM certificate")
         }
@@ -129,7 +129,7 @@ struct Reporter {
         let errorsBefore = findings.errors.count
 
         var certificates: PEMCertificates?
-        if let bytes = FileManager.default.contents(atPath: pair.certFile).map(Array.init) {
+        if let bytes = FileBytes.contents(pair.certFile) {
             let read = PEMCertificates(pem: bytes)
             if read.malformed {
                 error(certKey, "\(certName) has a certificate that does not decode (certificate \(read.count + 1))",
@@ -147,7 +147,7 @@ struct Reporter {
         }
 
         var privateKey: TLSKey?
-        if let bytes = FileManager.default.contents(atPath: pair.keyFile).map(Array.init) {
+        if let bytes = FileBytes.contents(pair.keyFile) {
             var (key, status) = TLSKey.read(pem: bytes)
             // OpenSSL 3 reports a file of certificates only as an undecodable key, not as "no key".
             if status == .malformed && !Self.contains(bytes, "PRIVATE KEY-----") { status = .none }
@@ -298,7 +298,7 @@ struct Reporter {
 
     private mutating func reviewClientCA(_ path: String, key: String) {
         let name = YAMLNodeReader.quote(path)
-        guard let bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
+        guard let bytes = FileBytes.contents(path) else {
             error(key, "\(name) cannot be read", fix: "point it at the CA certificates (PEM) that sign client certificates")
             return
         }
