@@ -110,12 +110,24 @@ int jwtgate_loop_listen(const char *host, int port, int backlog, int *bound_port
     return fd;
 }
 
-int jwtgate_loop_accept(int listen_fd) {
+int jwtgate_loop_accept(int listen_fd, unsigned char *address, int *family) {
+    struct sockaddr_storage peer;
+    socklen_t length;
     int fd;
     do {
-        fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        length = sizeof peer;
+        fd = accept4(listen_fd, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
-    return fd >= 0 ? fd : -errno;
+    if (fd < 0) return -errno;
+    *family = 0;
+    if (peer.ss_family == AF_INET && length >= sizeof(struct sockaddr_in)) {
+        memcpy(address, &((struct sockaddr_in *)&peer)->sin_addr, 4);
+        *family = AF_INET;
+    } else if (peer.ss_family == AF_INET6 && length >= sizeof(struct sockaddr_in6)) {
+        memcpy(address, &((struct sockaddr_in6 *)&peer)->sin6_addr, 16);
+        *family = AF_INET6;
+    }
+    return fd;
 }
 
 int jwtgate_loop_set_nodelay(int fd) {

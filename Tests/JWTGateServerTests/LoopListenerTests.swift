@@ -23,7 +23,7 @@ struct LoopListenerTests {
             let listener = LoopListener(
                 fd: fd, port: port, loop: loop, limit: limit, configuration: configuration,
                 onResourceExhausted: { code, _ in exhausted?(code) }
-            ) { fd in
+            ) { fd, _ in
                 accepted.value.append(fd)
                 events.send(fd)
             }
@@ -31,6 +31,27 @@ struct LoopListenerTests {
             return (LoopBound(listener, loop: loop.handle), LoopBound(accepted, loop: loop.handle))
         }
         return (port, listener, accepted)
+    }
+
+    @Test("the client's address comes from accept4, IPv4 and IPv6", arguments: [false, true])
+    func peerAddressFromAccept(ipv6: Bool) async throws {
+        try await withLoopGroup { group in
+            let limit = ConnectionLimit(maximum: 10)
+            let events = TestEvents<String>()
+            let (fd, port) = try ListenSocket.open(host: ipv6 ? "::1" : "127.0.0.1", port: 0)
+            try await group.loops[0].submit { loop in
+                let listener = LoopListener(fd: fd, port: port, loop: loop, limit: limit) { accepted, peer in
+                    close(accepted)
+                    limit.release()
+                    events.send("\(peer.text) \(peer.bytes.count)")
+                }
+                try? listener.start()
+            }
+            let client = TestSockets.connect(port: port, ipv6: ipv6)
+            #expect(client >= 0)
+            defer { close(client) }
+            #expect(await events.next(1) == [ipv6 ? "::1 16" : "127.0.0.1 4"])
+        }
     }
 
     @Test("accepts with TCP_NODELAY, stops polling at max_connections and resumes when one closes")
@@ -116,7 +137,7 @@ struct LoopListenerTests {
             for (index, handle) in group.loops.enumerated() {
                 let fd = fds[index]
                 try await handle.submit { loop in
-                    let listener = LoopListener(fd: fd, port: port, loop: loop, limit: limit) { accepted in
+                    let listener = LoopListener(fd: fd, port: port, loop: loop, limit: limit) { accepted, _ in
                         close(accepted)
                         limit.release()
                         events.send(index)

@@ -138,6 +138,50 @@ struct LoopTests {
         }
     }
 
+    @Test("handOver gives a polled socket to its next owner: events reach the new one, never the old")
+    func handOver() async throws {
+        final class Recorder: IOLoopHandler {
+            let name: String
+            let events: TestEvents<String>
+            init(_ name: String, _ events: TestEvents<String>) { self.name = name; self.events = events }
+            func ioReady(fd: Int32, events: IOEvents) {
+                var byte: UInt8 = 0
+                _ = read(fd, &byte, 1)
+                self.events.send("\(self.name) \(events.contains(.readable) ? "readable" : "-")")
+            }
+        }
+        var pair: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]); close(pair[1]) }
+        let (fd, peer) = (pair[0], pair[1])
+        try await withLoopGroup { group in
+            let events = TestEvents<String>()
+            let state = try await group.loops[0].submit { loop in
+                let first = Recorder("first", events), second = Recorder("second", events)
+                let registered = (try? loop.register(fd, interest: .readable, handler: first)) != nil
+                let before = loop.registeredDescriptors
+                let handed = (try? loop.handOver(fd, to: second, interest: .readable)) != nil
+                return [registered, handed, loop.isRegistered(fd, to: second), !loop.isRegistered(fd, to: first),
+                        loop.registeredDescriptors == before, loop.interest(of: fd) == .readable]
+            }
+            #expect(state == [true, true, true, true, true, true])
+            #expect(write(peer, "x", 1) == 1)
+            #expect(await events.next(1) == ["second readable"])
+
+            // A different interest is applied; an unregistered descriptor is registered.
+            let writable = try await group.loops[0].submit { loop in
+                let third = (try? loop.handOver(fd, to: Recorder("third", events), interest: .writable)) != nil
+                let applied = loop.interest(of: fd) == .writable
+                loop.forget(fd)
+                let fourth = (try? loop.handOver(fd, to: Recorder("fourth", events), interest: .readable)) != nil
+                return third && applied && fourth && loop.interest(of: fd) == .readable && loop.registeredDescriptors == 1
+            }
+            #expect(writable)
+            #expect(write(peer, "y", 1) == 1)
+            #expect(await events.next(1) == ["fourth readable"], "the forgotten owner's registration is gone")
+        }
+    }
+
     @Test("stop runs the queued tasks, tells the attachments, refuses later tasks; group threads are named")
     func stopAndNames() async throws {
         final class Attachment: IOLoopAttachment {

@@ -54,9 +54,11 @@ void jwtgate_loop_eventfd_drain(int fd);
 /// (useful with port 0), or returns -errno (-EINVAL for a host that is not a numeric address).
 int jwtgate_loop_listen(const char *host, int port, int backlog, int *bound_port);
 
-/// accept4(fd, NULL, NULL, SOCK_NONBLOCK|SOCK_CLOEXEC): needs _GNU_SOURCE, which Swift's Glibc module
-/// does not define. Returns the new fd, or -errno (-EAGAIN when none is pending, -EMFILE, ...).
-int jwtgate_loop_accept(int listen_fd);
+/// accept4(fd, &peer, &length, SOCK_NONBLOCK|SOCK_CLOEXEC): needs _GNU_SOURCE, which Swift's Glibc module
+/// does not define. Returns the new fd, or -errno (-EAGAIN when none is pending, -EMFILE, ...). The
+/// client's address is copied to `address` (16 bytes of room: 4 used for AF_INET, 16 for AF_INET6) and its
+/// family to `*family` (0 when neither), so no getpeername(2) is needed afterwards.
+int jwtgate_loop_accept(int listen_fd, unsigned char *address, int *family);
 
 /// setsockopt(IPPROTO_TCP, TCP_NODELAY, 1). Returns 0 or the errno value.
 int jwtgate_loop_set_nodelay(int fd);

@@ -91,13 +91,13 @@ final class LoopClientConnection: IOLoopHandler {
     var processing = false
     var processAgain = false
 
-    init(transport: any ClientTransport, context: LoopServerContext, limit: ConnectionLimit,
+    init(transport: any ClientTransport, peer: PeerAddress.Value, context: LoopServerContext, limit: ConnectionLimit,
          security: ConnectionSecurity = .plain) {
         self.transport = transport
         self.security = security
         self.limit = limit
         self.context = context
-        self.peer = PeerAddress.of(fd: transport.fd)
+        self.peer = peer
         self.settings = ConnectionSettings(context.pipeline.runtime.config.server)
         self.parser = HTTPRequestParser(limits: settings.parseLimits)
         self.send = ClientSendBuffer(limit: ConnectionSettings.sendBufferLimit)
@@ -107,12 +107,17 @@ final class LoopClientConnection: IOLoopHandler {
         self.lastWriteAt = now
     }
 
-    /// Registers the socket; on failure the connection closes at once.
-    func start() {
+    /// Registers the socket (or takes it over from the TLS handshake that polled it: `handedOver`); on
+    /// failure the connection closes at once.
+    func start(handedOver: Bool = false) {
         pipeline.state.openConnections.add(1, ordering: .relaxed)
         pipeline.metrics.openConnections.increment()
         do {
-            try loop.register(transport.fd, interest: .readable, handler: self)
+            if handedOver {
+                try loop.handOver(transport.fd, to: self, interest: .readable)
+            } else {
+                try loop.register(transport.fd, interest: .readable, handler: self)
+            }
         } catch {
             close()
             return

@@ -42,8 +42,12 @@ final class LoopServerContext: IOLoopAttachment {
             onResourceExhausted: { code, failures in
                 logger.warning("accept.resource_exhausted", metadata: ["errno": "\(code)", "failures": "\(failures)"])
             },
-            onAccept: { [unowned self] fd in
-                if let tls { self.acceptTLS(fd, limit: limit, slot: tls) } else { self.accept(fd, limit: limit) }
+            onAccept: { [unowned self] fd, peer in
+                if let tls {
+                    self.acceptTLS(fd, peer: peer, limit: limit, slot: tls)
+                } else {
+                    self.serve(transport: PlainSocketTransport(fd: fd), peer: peer, limit: limit, security: .plain)
+                }
             })
         try listener.start()
         listeners.append(listener)
@@ -64,13 +68,9 @@ final class LoopServerContext: IOLoopAttachment {
         }
     }
 
-    private func accept(_ fd: Int32, limit: ConnectionLimit) {
-        serve(transport: PlainSocketTransport(fd: fd), limit: limit, security: .plain)
-    }
-
     /// A new TLS connection starts its handshake, unless `max_handshakes` are in progress: then it is
     /// closed at once (the client may retry; established connections are not affected).
-    private func acceptTLS(_ fd: Int32, limit: ConnectionLimit, slot: TLSListenerSlot) {
+    private func acceptTLS(_ fd: Int32, peer: PeerAddress.Value, limit: ConnectionLimit, slot: TLSListenerSlot) {
         let tls = slot.current
         guard slot.budget.tryAcquire(maximum: tls.config.maxHandshakes) else {
             pipeline.metrics.tls.handshakeFinished(.refused, version: 0)
@@ -86,16 +86,18 @@ final class LoopServerContext: IOLoopAttachment {
             return
         }
         pipeline.metrics.tls.handshakesInProgress.increment()
-        let handshake = TLSHandshake(fd: fd, connection: connection, tls: tls, slot: slot, context: self, limit: limit)
+        let handshake = TLSHandshake(fd: fd, peer: peer, connection: connection, tls: tls, slot: slot, context: self, limit: limit)
         handshakes[ObjectIdentifier(handshake)] = handshake
         handshake.start()
     }
 
-    /// A connection ready for requests (plain at accept, TLS after its handshake).
-    func serve(transport: any ClientTransport, limit: ConnectionLimit, security: ConnectionSecurity) {
-        let connection = LoopClientConnection(transport: transport, context: self, limit: limit, security: security)
+    /// A connection ready for requests (plain at accept, TLS after its handshake: `registered`, its socket
+    /// is already polled by the handshake and is handed over).
+    func serve(transport: any ClientTransport, peer: PeerAddress.Value, limit: ConnectionLimit,
+               security: ConnectionSecurity, registered: Bool = false) {
+        let connection = LoopClientConnection(transport: transport, peer: peer, context: self, limit: limit, security: security)
         connections[ObjectIdentifier(connection)] = connection
-        connection.start()
+        connection.start(handedOver: registered)
     }
 
     func handshakeEnded(_ handshake: TLSHandshake) {

@@ -3,33 +3,24 @@ import Glibc
 #endif
 
 /// A client's address as the pipeline wants it: the 4 or 16 address bytes (for CIDR checks) and its
-/// text (X-Forwarded-For, throttles), worked out once per connection.
+/// text (X-Forwarded-For, throttles), worked out once per connection from what `accept4` returned.
 enum PeerAddress {
-    static func of(fd: Int32) -> (bytes: [UInt8], text: String) {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let status = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
-        }
-        guard status == 0 else { return ([], "") }
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            var address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr } }
-            return (withUnsafeBytes(of: &address) { Array($0) }, Self.text(family: AF_INET, &address))
-        case AF_INET6:
-            var address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr } }
-            return (withUnsafeBytes(of: &address) { Array($0) }, Self.text(family: AF_INET6, &address))
-        default:
-            return ([], "")
-        }
-    }
+    typealias Value = (bytes: [UInt8], text: String)
 
-    private static func text<A>(family: Int32, _ address: inout A) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let ok = withUnsafePointer(to: &address) { pointer in
-            buffer.withUnsafeMutableBufferPointer { inet_ntop(family, pointer, $0.baseAddress, socklen_t($0.count)) != nil }
+    static let unknown: Value = ([], "")
+
+    /// `address` holds 4 bytes for `AF_INET`, 16 for `AF_INET6`; any other family is unknown.
+    static func from(family: Int32, address: UnsafeRawPointer) -> Value {
+        let count: Int
+        switch family {
+        case AF_INET: count = 4
+        case AF_INET6: count = 16
+        default: return unknown
         }
-        guard ok else { return "" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let bytes = Array(UnsafeRawBufferPointer(start: address, count: count))
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let ok = buffer.withUnsafeMutableBufferPointer { inet_ntop(family, address, $0.baseAddress, socklen_t($0.count)) != nil }
+        guard ok else { return (bytes, "") }
+        return (bytes, String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }

@@ -83,6 +83,19 @@ final class IOLoop {
         self.registrations[index] = Registration(handler: handler, interest: interest.rawValue, generation: generation)
     }
 
+    /// Gives `fd`'s registration to `handler`: the same socket passing from one owner to the next (a TLS
+    /// handshake to its connection), so no ADD, and a MOD only when `interest` differs. An unregistered
+    /// `fd` is registered. The generation is kept: epoll reports a descriptor once per wait, and the old
+    /// owner is handling that report now, so no collected event is left for the wrong owner.
+    func handOver(_ fd: Int32, to handler: any IOLoopHandler, interest: IOInterest) throws(IOLoopError) {
+        let index = Int(fd)
+        guard index >= 0, index < self.registrations.count, self.registrations[index].handler != nil else {
+            return try self.register(fd, interest: interest, handler: handler)
+        }
+        self.registrations[index].handler = handler
+        try self.setInterest(fd, interest)
+    }
+
     /// Changes what `fd` is watched for (one `epoll_ctl(MOD)`, skipped when nothing changes).
     func setInterest(_ fd: Int32, _ interest: IOInterest) throws(IOLoopError) {
         let index = Int(fd)

@@ -9,7 +9,8 @@ import Glibc
 ///
 /// When readable it accepts (`accept4`, non-blocking, close-on-exec) until EAGAIN or `acceptBatch`
 /// connections this turn (level-triggered: the rest come next turn), sets `TCP_NODELAY` and hands
-/// each descriptor to `onAccept`, which then owns it and must `limit.release()` when it closes it.
+/// each descriptor with the client's address (from `accept4`, no `getpeername`) to `onAccept`, which
+/// then owns it and must `limit.release()` when it closes it.
 ///
 /// - At `limit.maximum` it stops polling the socket (epoll DEL) until a connection closes anywhere
 ///   in the process (`ConnectionLimit.notifyWhenAvailable`); pending connections wait in the backlog.
@@ -43,11 +44,13 @@ final class LoopListener: IOLoopHandler, IOLoopAttachment {
     private let loop: IOLoop
     private let limit: ConnectionLimit
     private let configuration: Configuration
-    private let onAccept: (Int32) -> Void
+    private let onAccept: (Int32, PeerAddress.Value) -> Void
     private let onResourceExhausted: (_ errno: Int32, _ failures: Int) -> Void
     private var state = State.closed
     private var nextLogAt = LoopInstant(nanoseconds: 0)
     private var failuresSinceLog = 0
+    /// Where `accept4` writes each client's address (16 bytes: room for IPv6).
+    private var peerAddress = [UInt8](repeating: 0, count: 16)
 
     /// Connections accepted so far, and times the listener stopped for the cap or for back-off (for tests and metrics).
     private(set) var accepted = 0
@@ -58,7 +61,7 @@ final class LoopListener: IOLoopHandler, IOLoopAttachment {
     init(
         fd: Int32, port: Int, loop: IOLoop, limit: ConnectionLimit, configuration: Configuration = Configuration(),
         onResourceExhausted: @escaping (_ errno: Int32, _ failures: Int) -> Void = { _, _ in },
-        onAccept: @escaping (Int32) -> Void
+        onAccept: @escaping (Int32, PeerAddress.Value) -> Void
     ) {
         self.fd = fd
         self.port = port
@@ -104,11 +107,12 @@ final class LoopListener: IOLoopHandler, IOLoopAttachment {
                 self.pauseAtCapacity()
                 return
             }
-            let result = jwtgate_loop_accept(self.fd)
+            var family: Int32 = 0
+            let result = jwtgate_loop_accept(self.fd, &self.peerAddress, &family)
             if result >= 0 {
                 _ = jwtgate_loop_set_nodelay(result)
                 self.accepted += 1
-                self.onAccept(result)
+                self.onAccept(result, PeerAddress.from(family: family, address: self.peerAddress))
                 guard case .polling = self.state else { return }  // onAccept may have closed the listener
                 continue
             }

@@ -27,6 +27,7 @@ final class TLSHandshake: IOLoopHandler {
     }
 
     let fd: Int32
+    private let peer: PeerAddress.Value
     private let connection: OpaquePointer
     private let tls: TLSServerContext
     private let slot: TLSListenerSlot
@@ -35,9 +36,10 @@ final class TLSHandshake: IOLoopHandler {
     private var timer: LoopTimerID?
     private var ended = false
 
-    init(fd: Int32, connection: OpaquePointer, tls: TLSServerContext, slot: TLSListenerSlot,
+    init(fd: Int32, peer: PeerAddress.Value, connection: OpaquePointer, tls: TLSServerContext, slot: TLSListenerSlot,
          context: LoopServerContext, limit: ConnectionLimit) {
         self.fd = fd
+        self.peer = peer
         self.connection = connection
         self.tls = tls
         self.slot = slot
@@ -102,7 +104,7 @@ final class TLSHandshake: IOLoopHandler {
         let transport = TLSSocketTransport(fd: fd, connection: connection, context: tls)
         let security = ConnectionSecurity(isTLS: true, clientSubject: peerSubject())
         context.handshakeEnded(self)
-        context.serve(transport: transport, limit: limit, security: security)
+        context.serve(transport: transport, peer: peer, limit: limit, security: security, registered: true)
     }
 
     /// Gives everything back: the socket closes, the connection and handshake slots are released.
