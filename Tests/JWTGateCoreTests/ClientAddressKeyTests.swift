@@ -40,4 +40,33 @@ struct ClientAddressKeyTests {
         #expect(ClientAddressKey(peer: proxy, forwardedFor: " , ") == ClientAddressKey(peer: proxy, forwardedFor: nil))
         #expect(ClientAddressKey(peer: proxy, forwardedFor: "") == ClientAddressKey(peer: proxy, forwardedFor: nil))
     }
+
+    @Test("X-Forwarded-For splits at every `,` code point and trims SP/HTAB code points, marks or not")
+    func forwardedByCodePoint() {
+        let proxy: [UInt8] = [10, 0, 0, 1]
+        // `,` then U+0301 is one Swift Character, but two code points: Python's split(",") cuts there.
+        #expect(ForwardedForHeader.lastEntry("192.0.2.9,\u{0301}192.0.2.7").map { Array($0.unicodeScalars) }
+                == Array("\u{0301}192.0.2.7".unicodeScalars))
+        #expect(ClientAddressKey(peer: proxy, forwardedFor: "192.0.2.9,\u{0301}x")
+                == ClientAddressKey(peer: proxy, forwardedFor: "\u{0301}x"))
+        // A space then U+0301: the space is trimmed, the mark kept.
+        #expect(ForwardedForHeader.lastEntry("192.0.2.9, \u{0301}x").map { Array($0.unicodeScalars) }
+                == Array("\u{0301}x".unicodeScalars))
+        #expect(ClientAddressKey(peer: proxy, forwardedFor: "192.0.2.9, \u{0301}x")
+                == ClientAddressKey(peer: proxy, forwardedFor: "\u{0301}x"))
+        // A prepended mark (U+0600) joins the `,` after it into one Character: still a split.
+        #expect(ClientAddressKey(peer: proxy, forwardedFor: "192.0.2.9\u{0600},192.0.2.7")
+                == ClientAddressKey(peer: Self.v4, forwardedFor: nil))
+    }
+
+    @Test("the shared reader keeps both callers' rules: last non-empty entry, SP/HTAB trimmed, nil when blank")
+    func forwardedReader() {
+        #expect(ForwardedForHeader.lastEntry("203.0.113.9, 198.51.100.1,\t 192.0.2.7 \t") == "192.0.2.7")
+        #expect(ForwardedForHeader.lastEntry("192.0.2.7,") == "192.0.2.7")
+        #expect(ForwardedForHeader.lastEntry("192.0.2.7,,") == "192.0.2.7")
+        #expect(ForwardedForHeader.lastEntry("192.0.2.7, ") == nil)
+        #expect(ForwardedForHeader.lastEntry(" , ") == nil)
+        #expect(ForwardedForHeader.lastEntry("") == nil)
+        #expect(ForwardedForHeader.lastEntry(",") == nil)
+    }
 }

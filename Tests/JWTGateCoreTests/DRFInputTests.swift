@@ -212,4 +212,40 @@ struct DRFInputTests {
     func whitespace(scalar: UInt32, isSpace: Bool) {
         #expect(PythonWhitespace.isSpace(Unicode.Scalar(scalar)!) == isSpace)
     }
+
+    @Test("multipart: a header line whose name is not ASCII is skipped, as Django's decode('ascii') skips it")
+    func multipartHeaderColonBeforeMark() {
+        func body(_ disposition: String) -> [UInt8] {
+            Array("--B\r\n\(disposition)\r\n\r\nalice\r\n--B--\r\n".utf8)
+        }
+        let plain = MultipartFormData.parse(body("Content-Disposition: form-data; name=\"username\""),
+                                            rawContentType: "multipart/form-data; boundary=B", charset: .utf8)
+        #expect(plain == .success([.field(name: "username", value: "alice")]))
+        // `:` then U+0301: the main value is not ASCII, so Django skips the line and the part has no
+        // Content-Disposition.
+        let marked = MultipartFormData.parse(body("Content-Disposition:\u{0301} form-data; name=\"username\""),
+                                             rawContentType: "multipart/form-data; boundary=B", charset: .utf8)
+        #expect(marked == .success([]))
+    }
+
+    @Test("multipart: `startswith(\"multipart/\")` compares code points, a combining mark after it or not")
+    func multipartPrefixBeforeMark() {
+        let result = MultipartFormData.parse(Array("--B--\r\n".utf8), rawContentType: "multipart/\u{0301}form-data; boundary=B",
+                                             charset: .utf8)
+        #expect(result == .failure(.init(message: "Invalid non-ASCII Content-Type in multipart: multipart/\u{0301}form-data; boundary=B")))
+    }
+
+    @Test("multipart file names: html.unescape and rsplit('/') / rsplit('\\\\') by code point")
+    func fileNameByCodePoint() {
+        func scalars(_ s: String?) -> [Unicode.Scalar]? { s.map { Array($0.unicodeScalars) } }
+        // `/` then U+0301 is one Swift Character; Python cuts before the mark.
+        #expect(scalars(MultipartFormData.sanitizeFileName("a/\u{0301}b")) == Array("\u{0301}b".unicodeScalars))
+        #expect(scalars(MultipartFormData.sanitizeFileName("a\\\u{0301}b")) == Array("\u{0301}b".unicodeScalars))
+        // U+0600 (a prepended mark) joins the `&` or `/` after it into one Character. Python:
+        // html.unescape("\u0600&#47; ") is "\u0600/ ", and what follows the last `/` is " ".
+        #expect(scalars(MultipartFormData.sanitizeFileName("\u{0600}&#47; ")) == [" "])
+        #expect(scalars(MultipartFormData.sanitizeFileName("\u{0600}/..")) == nil)
+        #expect(MultipartFormData.sanitizeFileName("dir/a.txt") == "a.txt")
+        #expect(MultipartFormData.sanitizeFileName("dir\\..") == nil)
+    }
 }

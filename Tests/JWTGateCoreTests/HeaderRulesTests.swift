@@ -223,4 +223,22 @@ struct HeaderRulesTests {
         #expect(!HeaderSyntax.isValidHeaderValue("a\nb"))
         #expect(!HeaderSyntax.isValidHeaderValue("a\u{0}b"))
     }
+
+    @Test("Connection tokens split at every `,` code point and are trimmed of SP/HTAB code points only")
+    func connectionTokensByCodePoint() {
+        func tokens(_ value: String) -> [[Unicode.Scalar]] {
+            HopByHopHeaders.connectionTokens([("Connection", value)]).map { Array($0.unicodeScalars) }
+        }
+        // `,` then U+0301 is one Swift Character, but a split for any HTTP hop reading bytes.
+        #expect(tokens("close,\u{0301}x-secret") == [Array("close".unicodeScalars), Array("\u{0301}x-secret".unicodeScalars)])
+        // A space then U+0301: the space is trimmed, the mark kept.
+        #expect(tokens("close, \u{0301}x-secret") == [Array("close".unicodeScalars), Array("\u{0301}x-secret".unicodeScalars)])
+        #expect(tokens(" keep-alive ,\tX-Custom\t,,") == [Array("keep-alive".unicodeScalars), Array("X-Custom".unicodeScalars)])
+
+        // What that changes: `X-Custom,` + U+0301 lists X-Custom; ` ` + U+0301 + `X-Custom` does not.
+        let listed = build([("Connection", "X-Custom,\u{0301}"), ("X-Custom", "1")])
+        #expect(values(listed, "X-Custom").isEmpty)
+        let notListed = build([("Connection", "close, \u{0301}X-Custom"), ("X-Custom", "1")])
+        #expect(values(notListed, "X-Custom") == ["1"])
+    }
 }

@@ -26,4 +26,16 @@ struct MediaTypeTests {
         let empty = MediaType(parsing: "")
         #expect(empty.mainType == "" && empty.subType == "")
     }
+
+    @Test("type and subtype split at the first `/` code point, even when a combining mark follows it")
+    func slashBeforeCombiningMark() {
+        // Python's `"application/\u0301json".partition("/")`: ("application", "/", "\u0301json").
+        let type = MediaType(parsing: "application/\u{0301}json")
+        #expect(type.mainType.isExactly("application"))
+        #expect(type.subType.isExactly("\u{0301}json"))
+        #expect(!type.isMatched(byParser: "application", "json"))
+        let withParameter = MediaType(parsing: "Multipart/\u{0301}form-data; boundary=x")
+        #expect(withParameter.mainType.isExactly("multipart"))
+        #expect(withParameter.subType.isExactly("\u{0301}form-data"))
+    }
 }

@@ -145,4 +145,14 @@ struct TraceContextTests {
         #expect(TraceContext.parseTraceparent(sent)?.parentID != parentID)
         #expect(derived.filter { $0.name == "tracestate" }.map(\.value) == ["rojo=1"])
     }
+
+    @Test("tracestate members split at `,` code points and are trimmed of SP/HTAB code points")
+    func traceStateByCodePoint() {
+        // Split at the `,` before U+0301, the second member's key is not a valid key: all dropped.
+        #expect(TraceContext.validTraceState(["rojo=1,\u{0301}congo=2"]) == nil)
+        #expect(TraceContext.validTraceState(["rojo=1, \u{0301}congo=2"]) == nil)
+        #expect(TraceContext.validTraceState(["rojo=\u{0301}1"]) == nil)
+        // Ordinary lists read as before.
+        #expect(TraceContext.validTraceState(["rojo=1,\t congo=2 ", " ,a=b"]) == "rojo=1,congo=2,a=b")
+    }
 }

@@ -1,5 +1,6 @@
 import JWTGateCore
 @testable import JWTGateServer
+import Logging
 import Testing
 
 #if canImport(Glibc)
@@ -105,4 +106,20 @@ struct AccessLogSinkTests {
     func unopenable() {
         #expect(throws: AccessLogError.self) { _ = try AccessLogSink(destination: .file("/nonexistent-dir/x/access.log")) }
     }
+
+    @Test("the logged path ends at the first `?` code point, a combining mark after it or not")
+    func pathCutBeforeCombiningMark() {
+        let lines = AccessLines()  // with `CapturingHandler`, in TraceContextProxyTests
+        var logger = Logger(label: "access-test") { _ in CapturingHandler(lines: lines) }
+        logger.logLevel = .info
+        // `?` then U+0301 is one Swift Character: a grapheme split would find no `?` and log the query.
+        AccessLog.record(logger: logger, enabled: true, method: "GET", target: "/api/x?\u{0301}token=secret", status: 200,
+                         nanoseconds: 1000, userID: nil, traceID: "t")
+        AccessLog.record(logger: logger, enabled: true, method: "GET", target: "/api/y?a=1", status: 200,
+                         nanoseconds: 1000, userID: nil, traceID: "t")
+        AccessLog.record(logger: logger, enabled: true, method: "GET", target: "/api/z", status: 200,
+                         nanoseconds: 1000, userID: nil, traceID: "t")
+        #expect(lines.all.map { $0["http.path"].map { "\($0)" } } == ["/api/x", "/api/y", "/api/z"])
+    }
 }
+

@@ -18,18 +18,14 @@ public struct ClientAddressKey: Hashable, Sendable {
     /// `peer`: the connection's address bytes (4 or 16). `forwardedFor`: the last X-Forwarded-For line —
     /// pass it only when the peer is a trusted proxy (`ForwardingContext.peerIsTrusted`), else nil.
     public init(peer: [UInt8], forwardedFor: String?) {
-        if let forwardedFor, var text = forwardedFor.split(separator: ",").last {
-            while let c = text.first, c == " " || c == "\t" { text = text.dropFirst() }
-            while let c = text.last, c == " " || c == "\t" { text = text.dropLast() }
-            if !text.isEmpty {
-                let string = String(text)
-                if let bytes = IPAddressParsing.ipv4(string) ?? IPAddressParsing.ipv6(string) {
-                    value = .address(Self.unmapped(bytes))
-                } else {
-                    value = .forwarded(string)
-                }
-                return
+        if let forwardedFor, let text = ForwardedForHeader.lastEntry(forwardedFor) {
+            let string = String(text)
+            if let bytes = IPAddressParsing.ipv4(string) ?? IPAddressParsing.ipv6(string) {
+                value = .address(Self.unmapped(bytes))
+            } else {
+                value = .forwarded(string)
             }
+            return
         }
         value = .address(Self.unmapped(peer))
     }

@@ -14,12 +14,16 @@ enum HopByHopHeaders {
     }
 
     /// The comma-separated tokens of every `Connection` header, trimmed; slices of the values, so no copy.
+    ///
+    /// Split and trimmed by code point, as the upstream and any other HTTP hop read the bytes: Swift's
+    /// `Character` view would read `,` followed by a combining mark (U+0301) as one grapheme and not split
+    /// there, and would trim a space together with the combining mark after it.
     static func connectionTokens(_ headers: [(name: String, value: String)]) -> [Substring] {
         var tokens: [Substring] = []
         for header in headers where HeaderName.normalizedEquals(header.name, "connection") {
-            for token in header.value.split(separator: ",") {
+            for token in header.value.unicodeScalars.split(separator: ",") {
                 let trimmed = trim(token)
-                if !trimmed.isEmpty { tokens.append(trimmed) }
+                if !trimmed.isEmpty { tokens.append(Substring(trimmed)) }
             }
         }
         return tokens
@@ -30,10 +34,11 @@ enum HopByHopHeaders {
         return false
     }
 
-    private static func trim(_ s: Substring) -> Substring {
+    /// HTTP optional whitespace (SP, HTAB) off both ends, code point by code point.
+    private static func trim(_ s: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
         var s = s
-        while let first = s.utf8.first, first == 0x20 || first == 0x09 { s = s.dropFirst() }
-        while let last = s.utf8.last, last == 0x20 || last == 0x09 { s = s.dropLast() }
+        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
+        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
         return s
     }
 }

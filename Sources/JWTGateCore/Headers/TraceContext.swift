@@ -96,12 +96,15 @@ public struct TraceContext: Sendable, Equatable {
 
     /// The `tracestate` to forward: every line joined with `,`, empty members removed, or nil when there
     /// is none or it breaks a rule (member syntax, repeated key, more than 32 members, over 512 characters).
+    ///
+    /// Split and trimmed by code point: Swift's `Character` view would read `,` followed by a combining
+    /// mark (U+0301) as one grapheme and not split there, and would trim a space with the mark after it.
     public static func validTraceState(_ lines: [String]) -> String? {
         var members: [Substring] = []
         var keys: Set<Substring> = []
         for line in lines {
-            for raw in line.split(separator: ",", omittingEmptySubsequences: false) {
-                let member = trimmingOWS(raw)
+            for raw in line.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
+                let member = Substring(trimmingOWS(raw))
                 if member.isEmpty { continue }
                 guard let key = memberKey(member), keys.insert(key).inserted else { return nil }
                 members.append(member)
@@ -118,8 +121,9 @@ public struct TraceContext: Sendable, Equatable {
     /// `(lcalpha / DIGIT) 0*240(…) "@" lcalpha 0*13(…)`; value: 1–256 printable ASCII characters
     /// other than `,` and `=`, not ending in a space.
     static func memberKey(_ member: Substring) -> Substring? {
-        guard let equals = member.firstIndex(of: "=") else { return nil }
-        let key = member[..<equals], value = member[member.index(after: equals)...]
+        let scalars = member.unicodeScalars
+        guard let equals = scalars.firstIndex(of: "=") else { return nil }
+        let key = Substring(scalars[..<equals]), value = Substring(scalars[scalars.index(after: equals)...])
         guard isValidKey(Array(key.utf8)) else { return nil }
         let valueBytes = Array(value.utf8)
         guard (1...256).contains(valueBytes.count), valueBytes.last != UInt8(ascii: " ") else { return nil }
@@ -147,7 +151,8 @@ public struct TraceContext: Sendable, Equatable {
         return key.count <= 256 && isLCAlpha(first) && key.dropFirst().allSatisfy(isKeyChar)
     }
 
-    private static func trimmingOWS(_ text: Substring) -> Substring {
+    /// HTTP optional whitespace (SP, HTAB) off both ends, code point by code point.
+    private static func trimmingOWS(_ text: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
         var text = text
         while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
         while let last = text.last, last == " " || last == "\t" { text.removeLast() }

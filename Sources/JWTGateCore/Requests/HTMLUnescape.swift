@@ -3,7 +3,8 @@
 /// references are left as written (an approximation of the full HTML5 table).
 enum HTMLUnescape {
     static func unescape(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        // Bytes, not graphemes: an `&` after a prepended mark (U+0600) is part of that grapheme.
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         let named: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}"]
         var output = ""
         var scalars = Substring(text).unicodeScalars[...]

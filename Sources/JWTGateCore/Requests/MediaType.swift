@@ -24,9 +24,12 @@ struct MediaType: Equatable {
         }
         let pieces = MediaType.splitParameters(Array(raw.utf8))
         let fullType = String(decoding: pieces.first ?? [], as: UTF8.self).lowercased()
-        if let slash = fullType.firstIndex(of: "/") {
-            mainType = fullType[..<slash]
-            subType = fullType[fullType.index(after: slash)...]
+        // `str.partition("/")` splits at the first `/` code point: Swift's `Character` view would read
+        // `/` followed by a combining mark (U+0301) as one grapheme and not split there.
+        let scalars = fullType.unicodeScalars
+        if let slash = scalars.firstIndex(of: "/") {
+            mainType = Substring(scalars[..<slash])
+            subType = Substring(scalars[scalars.index(after: slash)...])
         } else {
             mainType = Substring(fullType)
             subType = ""

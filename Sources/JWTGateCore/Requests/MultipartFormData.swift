@@ -18,7 +18,9 @@ enum MultipartFormData {
     ///   - rawContentType: the header exactly as sent (Django checks `startswith("multipart/")` on it).
     /// - Returns: the parts in body order, or Django's `MultiPartParserError` text.
     static func parse(_ body: [UInt8], rawContentType: String, charset: BodyCharset) -> Result<[Part], Failure> {
-        guard rawContentType.hasPrefix("multipart/") else {
+        // `str.startswith` compares code points; Swift's `hasPrefix` compares graphemes, and so is false for
+        // `multipart/` followed by a combining mark.
+        guard rawContentType.utf8.starts(with: "multipart/".utf8) else {
             return .failure(Failure(message: "Invalid Content-Type: \(rawContentType)"))
         }
         guard rawContentType.utf8.allSatisfy({ $0 < 0x80 }) else {
@@ -110,9 +112,12 @@ enum MultipartFormData {
                   })
             else { continue }
             let main = String(decoding: pieces[0], as: UTF8.self).lowercased()
-            guard let colon = main.firstIndex(of: ":") else { continue }
-            let name = main[..<colon]
-            let value = String(main[main.index(after: colon)...])
+            // `split(":", 1)` at the first `:` code point, not the first `:` grapheme (the line is ASCII
+            // here, so the two agree; code points keep it right if that check ever changes).
+            let scalars = main.unicodeScalars
+            guard let colon = scalars.firstIndex(of: ":") else { continue }
+            let name = Substring(scalars[..<colon])
+            let value = String(Substring(scalars[scalars.index(after: colon)...]))
             if name == "content-disposition" {
                 let parameters = headerParameters(pieces.dropFirst())
                 disposition = parameters
@@ -183,11 +188,15 @@ enum MultipartFormData {
 
     /// `MultiPartParser.sanitize_file_name`: HTML-unescape, keep what follows the last `/` and
     /// `\`, drop `""`, `"."` and `".."`.
+    ///
+    /// `rsplit` cuts at code points: Swift's `Character` view would read a prepended mark and the `/`
+    /// after it (U+0600 then `/`) or a `/` and the combining mark after it as one grapheme, and not cut.
     static func sanitizeFileName(_ fileName: String) -> String? {
-        var name = HTMLUnescape.unescape(fileName)
-        if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
-        if let backslash = name.lastIndex(of: "\\") { name = String(name[name.index(after: backslash)...]) }
-        if name.isEmpty || name == "." || name == ".." { return nil }
-        return name
+        var name = Substring(HTMLUnescape.unescape(fileName)).unicodeScalars
+        if let slash = name.lastIndex(of: "/") { name = name[name.index(after: slash)...] }
+        if let backslash = name.lastIndex(of: "\\") { name = name[name.index(after: backslash)...] }
+        let result = String(Substring(name))
+        if result.isEmpty || result.isExactly(".") || result.isExactly("..") { return nil }
+        return result
     }
 }

@@ -13,7 +13,9 @@ extension RequestHead {
             if RequestHead.nameEquals(name, "expect"), value.lowercased() == "100-continue" { expectsContinue = true }
             if RequestHead.nameEquals(name, "upgrade") { hasUpgrade = true }
         }
-        let form: TargetForm = head.uri.hasPrefix("/") ? .origin : head.uri == "*" ? .asterisk
+        // The first byte, as the loop plane's parser reads it: `hasPrefix` compares graphemes, and is false
+        // for `/` followed by a combining mark (U+0301).
+        let form: TargetForm = head.uri.utf8.first == UInt8(ascii: "/") ? .origin : head.uri == "*" ? .asterisk
             : head.method == .CONNECT ? .authority : .absolute
         self.init(method: head.method.rawValue, target: head.uri, targetForm: form,
                   version: head.version.minor == 0 ? .http1_0 : .http1_1, fields: fields,

@@ -39,7 +39,10 @@ public enum AccessLog {
                        userID: String?, traceID: @autoclosure () -> String) {
         // Lines are at info level: `logging.level: warning` silences them on either path.
         guard enabled, logger.logLevel <= .info else { return }
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        // Cut at the first `?` code point: Swift's `Character` view would read `?` followed by a combining
+        // mark (U+0301) as one grapheme, find no `?`, and log the query.
+        let scalars = target.unicodeScalars
+        let path = scalars.firstIndex(of: "?").map { Substring(scalars[..<$0]) } ?? Substring(target)
         let traceID = traceID()
         if let installed = installed.withLock({ $0 }) {
             write(to: installed.sink, format: installed.format, method: method, path: path, status: status,

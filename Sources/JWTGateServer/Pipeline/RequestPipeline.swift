@@ -148,9 +148,8 @@ final class RequestPipeline: Sendable {
     private func clientIdentity(_ request: GatewayRequest, runtime: GatewayRuntime) -> String {
         guard ForwardingContext.isTrusted(peer: request.peerBytes, in: runtime.config.server.trustedProxies),
               let forwarded = request.head.values(named: "x-forwarded-for").last,
-              let last = forwarded.split(separator: ",").last else { return request.peerText }
-        let client = last.trimmingASCIISpaces
-        return client.isEmpty ? request.peerText : client
+              let client = ForwardedForHeader.lastEntry(forwarded) else { return request.peerText }
+        return String(client)
     }
 
     private static func render(_ result: Result<IssuedToken, TokenViewFailure>, runtime: GatewayRuntime,
@@ -197,12 +196,3 @@ struct DrainEvent: Sendable {}
 /// Sent to each connection once a second: close if idle past `server.idle_timeout`. One sweep per
 /// second replaces an IdleStateHandler in every connection's pipeline, which every read passed through.
 struct IdleCheckEvent: Sendable {}
-
-private extension Substring {
-    var trimmingASCIISpaces: String {
-        var s = self
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}
