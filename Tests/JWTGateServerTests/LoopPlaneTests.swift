@@ -115,6 +115,23 @@ struct LoopPlaneTests {
         }
     }
 
+    @Test("a client that asked for the close is closed at once; one that sent more is lingered on", arguments: [false, true])
+    func closeWithoutLingering(sentMore: Bool) async throws {
+        try await Self.withLoopGateway { gateway, _ in
+            let client = try RawHTTPClient(port: gateway.port, receiveTimeoutSeconds: 5)
+            client.send("GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + (sentMore ? "GET /x" : ""))
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(client.isClosedByPeer())
+            // A byte sent now reaches a closed socket (the kernel answers with a reset, so the next send fails)
+            // or a lingering one (read and dropped).
+            client.send("x")
+            try await Task.sleep(for: .milliseconds(200))
+            let reset = client.sendCounting([0x79]) == 0
+            #expect(reset == !sentMore, sentMore ? "unread input: the gateway lingers" : "nothing unread: the gateway closed at once")
+        }
+    }
+
     @Test("a 10 MiB body to an auth-required route without a token is answered 401 before it is sent, and not read")
     func earlyRefusalDoesNotReadTheBody() async throws {
         try await Self.withLoopGateway { gateway, upstream in

@@ -35,6 +35,7 @@ extension LoopClientConnection {
         startedAt = GatewayClock.monotonicNanoseconds()
         head = parsed
         keepAlive = parsed.keepAlive
+        clientAskedToClose = !parsed.keepAlive
         answer = AnswerStream()
         plan = nil
         bodyBlocked = false

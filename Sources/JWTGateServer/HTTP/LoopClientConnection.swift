@@ -68,6 +68,8 @@ final class LoopClientConnection: IOLoopHandler {
     /// A copy of a small body that arrived whole with its head, for a retry on another upstream.
     var retryBody: [UInt8]?
     var keepAlive = true
+    /// The request itself asked for the close (HTTP/1.0 without keep-alive, or `Connection: close`).
+    var clientAskedToClose = false
     var transfer: LoopUpstreamTransfer?
     /// The `max_transfers_per_client` slot `transfer` holds (kept across a retry on the next upstream);
     /// given back through `pipeline.releaseTransferSlot` wherever the transfer ends.
@@ -239,6 +241,7 @@ final class LoopClientConnection: IOLoopHandler {
         case .exchange: exchangeStep()
         case .lingering:
             if send.isEmpty && !writeShut {
+                if mayCloseWithoutLingering { return close() }
                 writeShut = true
                 transport.shutdownWrite()
                 discardInput()
@@ -318,6 +321,14 @@ final class LoopClientConnection: IOLoopHandler {
         limit.release()
         pipeline.state.openConnections.subtract(1, ordering: .relaxed)
         pipeline.metrics.openConnections.decrement()
+    }
+
+    /// As nginx's `lingering_close on`: lingering guards an answer against the reset a close with unread
+    /// input causes. A client that asked for the close, whose request was read whole and that has sent
+    /// nothing more, has nothing to reset it with; waiting for its FIN would only cost a loop turn, a read
+    /// and a `shutdown(2)` per connection (what every `Connection: close` and TLS handshake bench client pays).
+    var mayCloseWithoutLingering: Bool {
+        clientAskedToClose && head != nil && body.isFinished && unconsumed == 0 && !transport.hasBufferedInput
     }
 
     /// Between requests with nothing buffered (what a drain closes at once).
