@@ -225,6 +225,10 @@ final class IOLoop {
         self.handle.markStopped()
         for index in self.registrations.indices { self.registrations[index].handler = nil }
         self.registeredCount = 0
+        // Timer callbacks and handlers hold their owners, which hold this loop: dropped here, or the
+        // loop and everything on it would outlive the thread in a cycle.
+        self.timers = LoopTimerHeap()
+        self.localTasks.removeAll()
     }
 
     private func dispatch(token: UInt64, events: UInt32) {
