@@ -200,3 +200,41 @@ struct RouteTableVariantTests {
         }
     }
 }
+
+@Suite("Route table: a client-certificate requirement outranks the auth modes across readings")
+struct RouteTableClientCertificateVariantTests {
+    static func certificateRoute(_ path: String, _ auth: RouteAuthMode, line: Int, subjects: [String]? = nil) -> RouteConfig {
+        var config = RouteFixtures.route(path, auth, line: line)
+        config.requireClientCertificate = true
+        config.allowedClientSubjects = subjects.map(Set.init)
+        return config
+    }
+
+    @Test("a variant of a certificate-only route is not served by a public catch-all, nor by a token-only route",
+          arguments: ["/SVC/x", "/svc;v=1/x", "/svc", "/Svc"])
+    func certificateRouteWins(path: String) throws {
+        let table = RouteTable([RouteFixtures.route("/", .none, line: 1), Self.certificateRoute("/svc/", .none, line: 2),
+                                RouteFixtures.route("/SVC/", .required, line: 3)])
+        let match = try #require(table.match(path))
+        #expect(match.route.config.line == 2, "served by \(match.route.config.path)")
+        #expect(!match.route.config.admitsClient(subject: nil))
+    }
+
+    @Test("a subject list outranks a bare certificate requirement; auth breaks ties within a level")
+    func levels() throws {
+        let table = RouteTable([Self.certificateRoute("/a/", .required, line: 1),
+                                Self.certificateRoute("/A/", .none, line: 2, subjects: ["CN=x"]),
+                                Self.certificateRoute("/b/", .none, line: 3),
+                                Self.certificateRoute("/B/", .required, line: 4)])
+        #expect(try #require(table.match("/a/x")).route.config.line == 2)
+        #expect(try #require(table.match("/b/x")).route.config.line == 4)
+        #expect(try #require(table.match("/B/x")).route.config.line == 4)
+    }
+
+    @Test("without certificate routes a protected exact match still ends the search (strictness 2 is the top)")
+    func noCertificateRoutes() throws {
+        let table = RouteTable(catchAllAndPrivate)
+        #expect(catchAllAndPrivate.map(\.strictness).max() == 2)
+        #expect(try #require(table.match("/api/private/x")).reading == .exact)
+    }
+}

@@ -199,6 +199,44 @@ struct TLSListenerTests {
         }
     }
 
+    @Test("routes that require a client certificate: 403 without one or with a subject not listed, forwarded with it")
+    func routeRequiresClientCertificate() async throws {
+        let tls = Self.pki.listenerTLS {
+            $0.clientCAFile = Self.pki.caFile
+            $0.verifyClient = .optional
+        }
+        try await Self.withTLSGateway(tls: tls, configure: { config in
+            let template = config.routes[0]
+            for (path, subjects) in [("/svc/", nil), ("/billing/", ["CN=billing-service,O=jwtgate-test"]), ("/audit/", ["CN=audit"])] {
+                var route = RouteConfig(path: path, upstreams: template.upstreams)
+                route.auth = .none
+                route.requireClientCertificate = true
+                route.allowedClientSubjects = subjects.map(Set.init)
+                config.routes.insert(route, at: 0)
+            }
+        }) { gateway, upstream, plainPort, port in
+            let withCertificate = ["--cacert", Self.pki.caFile, "--cert", Self.pki.file("client.pem"), "--key", Self.pki.file("client.key")]
+            let denied = #"{"detail":"You do not have permission to perform this action."}"#
+            for path in ["/svc/a", "/billing/b"] {
+                let good = Self.curl(withCertificate + ["https://localhost:\(port)\(path)"])
+                #expect(good.output == #"{"ok":true}"#, "\(path): \(good.output)")
+                #expect(upstream.requests.last?.values("X-Auth-Client-Subject") == ["CN=billing-service,O=jwtgate-test"])
+            }
+            let before = upstream.requests.count
+            let wrongSubject = Self.curl(withCertificate + ["-w", " %{http_code}", "https://localhost:\(port)/audit/c"])
+            #expect(wrongSubject.output == denied + " 403", "\(wrongSubject.output)")
+            for path in ["/svc/a", "/billing/b"] {
+                let anonymous = Self.curl(["--cacert", Self.pki.caFile, "-H", "X-Auth-Client-Subject: CN=billing-service,O=jwtgate-test",
+                                           "-w", " %{http_code}", "https://localhost:\(port)\(path)"])
+                #expect(anonymous.output == denied + " 403", "\(path): \(anonymous.output)")
+            }
+            let plain = try RawHTTPClient(port: plainPort).request("GET", "/svc/a", headers: [("X-Auth-Client-Subject", "CN=x")])
+            #expect(plain.status == 403, "the plain listener has no client certificates")
+            #expect(upstream.requests.count == before, "no refused request reached the upstream")
+            #expect(try Self.metric(gateway, plainPort, #"jwtgate_auth_failures_total{reason="client_certificate"}"#) == 4)
+        }
+    }
+
     @Test("verify_client required: no certificate, no connection")
     func mutualTLSRequired() async throws {
         let tls = Self.pki.listenerTLS {

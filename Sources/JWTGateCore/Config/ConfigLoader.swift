@@ -56,6 +56,7 @@ public enum ConfigLoader {
             let display = ConfigPaths.resolve(written, relativeTo: baseDirectory)
             routesFile = ConfigPaths.absolute(display)
             routes = loadRoutesFile(display, namedBy: field.path, at: field.line, reader) ?? routes
+            checkClientCertificateRoutes(routes.routes, server: server, routesFile: display, reader.log)
         }
 
         guard let users else { return nil }
@@ -64,6 +65,20 @@ public enum ConfigLoader {
         config.pathVariants = routes.pathVariants
         config.throttle = throttle
         return config
+    }
+
+    /// A route that requires a client certificate can only be reached through a TLS listener that asks for
+    /// one: without such a listener it would answer 403 to everyone, which is a configuration mistake.
+    static func checkClientCertificateRoutes(_ routes: [RouteConfig], server: ServerConfig, routesFile: String,
+                                             _ log: IssueLog) {
+        guard !server.listen.contains(where: { ($0.tls?.verifyClient ?? .none) != .none }) else { return }
+        for (index, route) in routes.enumerated() where route.requireClientCertificate {
+            let key = route.allowedClientSubjects != nil ? "allowed_client_subjects" : "require_client_certificate"
+            log.add(file: routesFile, key: "routes[\(index)].\(key)", line: route.line,
+                    problem: "needs a client certificate, but no listener asks clients for one",
+                    fix: "give a TLS listener in server.listen `client_ca_file` and `verify_client: optional` "
+                        + "(or `required`), or remove the requirement")
+        }
     }
 
     /// With the file backend, every user must carry the `user_secret_field` (the library would crash with

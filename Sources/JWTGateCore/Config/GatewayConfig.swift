@@ -391,7 +391,21 @@ public struct RouteConfig: Sendable, Equatable {
     /// Forward CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) without
     /// authentication: browsers never send credentials on them. Off: they get 401 as DRF answers them.
     public var skipAuthPreflight: Bool = false
+    /// Only callers that presented a certificate verified by a listener's `client_ca_file` may use the
+    /// route (others get 403); checked before the route's `auth`. For services that have no password.
+    public var requireClientCertificate: Bool = false
+    /// When set, the verified subject (RFC 2253, as forwarded in `X-Auth-Client-Subject`) must be one of
+    /// these, compared exactly. Implies `requireClientCertificate`.
+    public var allowedClientSubjects: Set<String>?
     /// 1-based line in the routes file (for messages), 0 when built in code.
     public var line: Int = 0
     public init(path: String, upstreams: [UpstreamTarget]) { self.path = path; self.upstreams = upstreams }
+
+    /// Whether a caller with this verified client-certificate subject (nil: none) may use the route.
+    public func admitsClient(subject: String?) -> Bool {
+        guard requireClientCertificate || allowedClientSubjects != nil else { return true }
+        guard let subject else { return false }
+        guard let allowed = allowedClientSubjects else { return true }
+        return allowed.contains { $0.utf8.elementsEqual(subject.utf8) }
+    }
 }

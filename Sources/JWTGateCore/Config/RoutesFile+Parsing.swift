@@ -8,7 +8,8 @@ struct RoutesFile {
 
 extension ConfigLoader {
     static let routeKeys = ["path", "upstream", "auth", "methods", "strip_prefix", "timeout", "preserve_host", "ca_file",
-                            "client_cert_file", "client_key_file", "min_tls_version", "skip_auth_preflight"]
+                            "client_cert_file", "client_key_file", "min_tls_version", "skip_auth_preflight",
+                            "require_client_certificate", "allowed_client_subjects"]
 
     /// Reads routes.yaml. `key`/`line` name the gateway key that pointed here. Nil after issues.
     static func loadRoutesFile(_ file: String, namedBy key: String, at line: Int?,
@@ -118,7 +119,8 @@ extension ConfigLoader {
             failed = true
         }
         for (key, keyPath) in [("strip_prefix", \RouteConfig.stripPrefix), ("preserve_host", \.preserveHost),
-                               ("skip_auth_preflight", \.skipAuthPreflight)] {
+                               ("skip_auth_preflight", \.skipAuthPreflight),
+                               ("require_client_certificate", \.requireClientCertificate)] {
             if let value = reader.bool(entries[key]) {
                 route[keyPath: keyPath] = value
             } else if !reader.isMissing(entries[key]) {
@@ -133,7 +135,34 @@ extension ConfigLoader {
         if !parseUpstreamTLS(entries, https: upstreams.contains { $0.scheme == "https" }, into: &route, reader) {
             failed = true
         }
+        if !parseClientSubjects(entries, into: &route, reader) { failed = true }
         return failed || path == nil ? nil : route
+    }
+
+    /// `allowed_client_subjects`: a non-empty list of exact RFC 2253 subjects; it implies
+    /// `require_client_certificate`, so writing that `false` beside it is a contradiction.
+    static func parseClientSubjects(_ entries: [String: Field], into route: inout RouteConfig,
+                                    _ reader: YAMLNodeReader) -> Bool {
+        guard let field = entries["allowed_client_subjects"], !reader.isNull(field) else { return true }
+        guard let subjects = reader.strings(field, allowSingle: false, itemsAre: "certificate subjects") else { return false }
+        var failed = false
+        if subjects.isEmpty {
+            reader.issue(field, "is an empty list (no caller could ever use the route)",
+                         fix: "list subjects such as \"CN=billing,O=Example Corp\", or remove the key")
+            failed = true
+        }
+        for (subject, entry) in subjects where subject.trimmingCharacters(in: .whitespaces).isEmpty {
+            reader.issue(entry, "is an empty subject", fix: "write the subject as X-Auth-Client-Subject shows it, e.g. \"CN=billing,O=Example Corp\"")
+            failed = true
+        }
+        if let explicit = entries["require_client_certificate"], reader.bool(explicit) == false {
+            reader.issue(explicit, "is false, but allowed_client_subjects needs a certificate",
+                         fix: "remove require_client_certificate (the subject list implies it) or the list")
+            failed = true
+        }
+        route.allowedClientSubjects = Set(subjects.map(\.0))
+        route.requireClientCertificate = true
+        return !failed
     }
 
     /// `ca_file`, `client_cert_file`/`client_key_file` and `min_tls_version`: how the route speaks TLS to its

@@ -116,6 +116,9 @@ public struct DRFAnswers: Sendable {
     }
 
     public static let notFound = detail(404, "Not found.")
+    /// A route's client-certificate requirement not met: DRF's `PermissionDenied` text, as a view whose
+    /// permission class refused the caller would answer.
+    public static let permissionDenied = detail(403, "You do not have permission to perform this action.")
     public static func routeMethodNotAllowed(_ method: String, allowed: [String]) -> GatewayAnswer {
         detail(405, "Method \"\(method)\" not allowed.", headers: [("Allow", allowed.joined(separator: ", "))])
     }

@@ -33,10 +33,10 @@ public enum PathVariantReview {
                                         file: String) -> ConfigIssue? {
         guard let sample = variant.sample(of: stricter.prefix),
               let receiver = table.match(sample)?.route,
-              stricter.config.auth.isStricter(than: receiver.config.auth) else { return nil }
+              stricter.config.isStricter(than: receiver.config) else { return nil }
         let problem = "route \(describe(receiver)) receives \(variant.plural) of \(describe(stricter)) such as "
             + "'\(sample)'; an upstream that \(variant.upstreamReading) would serve them "
-            + withoutProtection(stricter.config.auth)
+            + withoutProtection(stricter.config, beside: receiver.config)
         return ConfigIssue(file: file, key: "path_variants.\(variant.key)",
                            line: table.variants.lines[variant.key] ?? line(of: stricter),
                            problem: problem, fix: variant.fix)
@@ -50,7 +50,7 @@ public enum PathVariantReview {
         var winner: RouteMatch?
         for sample in samples {
             guard let served = table.match(sample), served.route !== route,
-                  served.route.config.auth.isStricter(than: route.config.auth) else { return nil }
+                  served.route.config.isStricter(than: route.config) else { return nil }
             if winner == nil, served.reading != .exact { winner = served }
         }
         guard let winner else { return nil }
@@ -60,18 +60,28 @@ public enum PathVariantReview {
             + "\(winner.reading)s of \(describe(winner.route)), and the strictest reading wins (\(keys))"
         return ConfigIssue(file: file, key: "routes[\(route.position)].path", line: line(of: route),
                            problem: problem,
-                           fix: "remove route '\(route.config.path)', or give it auth: "
-                               + "\(winner.route.config.auth.rawValue) as '\(winner.route.config.path)' has")
+                           fix: "remove route '\(route.config.path)', or give it "
+                               + "\(requirements(winner.route.config)) as '\(winner.route.config.path)' has")
     }
 
     // MARK: - Wording
 
     private static func describe(_ route: Route) -> String {
-        "'\(route.config.path)' (auth: \(route.config.auth.rawValue))"
+        "'\(route.config.path)' (\(requirements(route.config)))"
     }
 
-    private static func withoutProtection(_ auth: RouteAuthMode) -> String {
-        auth == .required ? "without a token" : "without checking the token"
+    private static func requirements(_ config: RouteConfig) -> String {
+        let certificate = config.allowedClientSubjects != nil ? ", allowed_client_subjects"
+            : config.requireClientCertificate ? ", require_client_certificate: true" : ""
+        return "auth: \(config.auth.rawValue)\(certificate)"
+    }
+
+    private static func withoutProtection(_ stricter: RouteConfig, beside receiver: RouteConfig) -> String {
+        if stricter.requireClientCertificate && !receiver.requireClientCertificate { return "without a client certificate" }
+        if stricter.allowedClientSubjects != nil && receiver.allowedClientSubjects == nil {
+            return "to any client certificate's subject"
+        }
+        return stricter.auth == .required ? "without a token" : "without checking the token"
     }
 
     private static func line(of route: Route) -> Int? { route.config.line > 0 ? route.config.line : nil }

@@ -25,7 +25,7 @@ struct PrefixIndex: Sendable {
     private static func insert(_ route: Route, at key: Substring, into index: inout [Substring: Route],
                                keepStrictest: Bool) {
         guard let existing = index[key] else { index[key] = route; return }
-        if keepStrictest, route.config.auth.isStricter(than: existing.config.auth) { index[key] = route }
+        if keepStrictest, route.config.isStricter(than: existing.config) { index[key] = route }
     }
 
     /// The route of the longest prefix that matches `path` on whole segments: a prefix ending in `/`

@@ -11,6 +11,9 @@ public final class RouteTable: Sendable {
     /// A prefix with an upper-case letter (`/API/`) is a case variant of lower-case paths, so then every
     /// path needs the folded reading, not only paths with an upper-case letter.
     private let hasUppercasePrefix: Bool
+    /// The strictest route's `strictness`: a reading that matches a route this strict cannot be beaten,
+    /// so the others need not be tried (`required` unless a route asks for a client certificate).
+    private let maximumStrictness: Int
 
     public init(_ configs: [RouteConfig], variants: PathVariantsConfig = PathVariantsConfig()) {
         var routes: [Route] = []
@@ -20,6 +23,7 @@ public final class RouteTable: Sendable {
         }
         self.routes = routes
         self.variants = variants
+        maximumStrictness = routes.map(\.config.strictness).max() ?? 0
         exact = PrefixIndex(routes, key: { $0 }, keepStrictest: false)
         folded = variants.caseInsensitive
             ? PrefixIndex(routes, key: PathVariantText.caseFolded, keepStrictest: true) : nil
@@ -29,7 +33,8 @@ public final class RouteTable: Sendable {
     public var isEmpty: Bool { routes.isEmpty }
 
     /// The route that serves `canonicalPath` (from `RequestTarget.canonicalize`): of the routes its
-    /// exact reading and its variant readings match, the strictest (`required` > `optional` > `none`);
+    /// exact reading and its variant readings match, the strictest (`RouteConfig.strictness`: a client
+    /// certificate requirement, then `required` > `optional` > `none`);
     /// on equal strictness the exact reading, then the earlier reading in the order tried below. The
     /// path forwarded is always `canonicalPath` itself (after `strip_prefix`), never a variant.
     public func match(_ canonicalPath: String) -> RouteMatch? {
@@ -87,19 +92,19 @@ public final class RouteTable: Sendable {
         var best = exact.longestMatch(path).map {
             Chosen(route: $0, reading: .exact, remainderStart: RouteMatch.remainderStart(of: $0.prefix, in: path))
         }
-        // Nothing is stricter than `required`, and ties go to the exact reading: the common protected
-        // request costs nothing more than before.
-        if best?.route.config.auth == .required { return best }
+        // Nothing is stricter than the strictest route (`required` without client-certificate routes), and
+        // ties go to the exact reading: the common protected request costs nothing more than before.
+        if let best, best.route.config.strictness >= maximumStrictness { return best }
 
         /// Keeps `route` if it is stricter than the best so far; true once nothing can beat the best.
         func offer(_ route: Route?, _ reading: PathReading, in readPath: String,
                    offsets: [Int]? = nil) -> Bool {
             guard let route else { return false }
-            if let current = best, !route.config.auth.isStricter(than: current.route.config.auth) { return false }
+            if let current = best, !route.config.isStricter(than: current.route.config) { return false }
             var start = RouteMatch.remainderStart(of: route.prefix, in: readPath)
             if let offsets { start = offsets[start] }
             best = Chosen(route: route, reading: reading, remainderStart: start)
-            return route.config.auth == .required
+            return route.config.strictness >= maximumStrictness
         }
 
         /// `readPath` with a trailing slash added: one probe, and only for a path without one.

@@ -28,6 +28,8 @@ public final class GatewayMetrics: Sendable {
     public enum AuthFailure: String, Sendable, CaseIterable {
         case notProvided = "not_provided", badHeader = "bad_header", expired, decode, incorrect
         case invalidPayload = "invalid_payload", unknownUser = "unknown_user", disabled
+        /// A route's `require_client_certificate` / `allowed_client_subjects` refused the caller (403).
+        case clientCertificate = "client_certificate"
     }
 
     static let labelledRoutes = 100

@@ -6,6 +6,11 @@ extension RequestPipeline {
     func handleRoute(_ match: RouteMatch, query: String?, request: GatewayRequest, runtime: GatewayRuntime) -> PipelineStep {
         let route = match.route
         let target = metrics.series(forRoute: match.route.config.path)
+        // The transport-level requirement comes first, as a listener's `verify_client: required` would.
+        guard route.config.admitsClient(subject: request.clientSubject) else {
+            metrics.recordAuthFailure(.clientCertificate)
+            return .done(.answer(DRFAnswers.permissionDenied, target))
+        }
         if route.config.auth == .none || (route.config.skipAuthPreflight && Self.isCORSPreflight(request.head)) {
             return .done(plan(match, query: query, request: request, user: nil, runtime: runtime))
         }
