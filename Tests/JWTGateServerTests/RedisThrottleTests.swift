@@ -176,6 +176,9 @@ struct SharedThrottleGatewayTests {
                 #expect(try obtain("dave").status == 400)
                 let metrics = try clients[0].request("GET", "/metrics").text + clients[1].request("GET", "/metrics").text
                 #expect(metrics.contains(#"jwtgate_throttle_store_errors_total{throttle="obtain_per_ip"} 1"#))
+                // Each gateway counted the 429 it answered under the shared throttle that refused it.
+                #expect(metrics.contains(#"jwtgate_throttled_total{reason="obtain_per_username"} 1"#))
+                #expect(metrics.contains(#"jwtgate_throttled_total{reason="obtain_per_ip"} 1"#))
             }
         }
     }

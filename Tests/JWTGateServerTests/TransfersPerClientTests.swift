@@ -45,6 +45,7 @@ struct TransfersPerClientTests {
             let metrics = try client.request("GET", "/metrics")
             #expect(metrics.text.contains("jwtgate_transfers_per_client_refused_total 1"), "\(metrics.text)")
             #expect(metrics.text.contains("jwtgate_transfer_clients 1"))
+            #expect(metrics.text.contains(#"jwtgate_gateway_errors_total{code="503"} 1"#), "the refusal is a 503 the gateway made")
 
             stalled[0].hangUp()  // the gateway cancels its transfer and gives the slot back
             try await Self.waitUntil { table.inFlight(Self.localhost) == 1 }

@@ -20,6 +20,8 @@ enum HealthEndpoints {
 final class ReadinessProbe: Sendable {
     private struct Cached { var reachable: Bool; var checkedAt: UInt64 }
     private let cached = Mutex<Cached?>(nil)
+    /// A probe started by `sample` is running on the pool.
+    private let refreshing = Atomic<Bool>(false)
     private static let maxAge: UInt64 = 1_000_000_000
 
     func answer(pipeline: RequestPipeline) -> PipelineStep {
@@ -35,6 +37,27 @@ final class ReadinessProbe: Sendable {
             cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
             return .answer(Self.render(reachable), pipeline.metrics.ready)
         }
+    }
+
+    /// What /readyz answers now, as `jwtgate_ready` reports it, without blocking the scrape: draining and an
+    /// in-memory store are known at once; a database store's last probe is used — the one the load
+    /// balancer's /readyz checks keep fresh — and one older than a second is refreshed on the pool for
+    /// the next scrape. Before the first probe has finished, not ready.
+    func sample(pipeline: RequestPipeline) -> Bool {
+        if pipeline.state.isDraining { return false }
+        let store = pipeline.runtime.directory.store
+        if store.isInMemory { return true }
+        let last = cached.withLock { $0 }
+        if last.map({ GatewayClock.monotonicNanoseconds() &- $0.checkedAt >= Self.maxAge }) ?? true,
+           !refreshing.exchange(true, ordering: .relaxed) {
+            pipeline.threadPool.submit { [self] state in
+                defer { refreshing.store(false, ordering: .relaxed) }
+                guard state == .active else { return }
+                let reachable = (try? store.checkReachable()) != nil
+                cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
+            }
+        }
+        return last?.reachable ?? false
     }
 
     private static func render(_ reachable: Bool) -> GatewayAnswer {

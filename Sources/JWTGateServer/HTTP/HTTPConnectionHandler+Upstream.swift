@@ -8,6 +8,7 @@ extension HTTPConnectionHandler: UpstreamResponseHandler {
     func upstreamResponseHead(status: Int, headers: [(name: String, value: String)]) {
         guard case .proxying(let exchange) = state, let context else { return }
         exchange.responseStatus = status
+        exchange.plan.target.recordUpstreamResponse(nanoseconds: GatewayClock.monotonicNanoseconds() &- exchange.upstreamStartedAt)
         let pool = exchange.plan.match.route.upstreams
         if pool.targets.count > 1 { pool.reportSuccess(exchange.plan.upstream) }
         var responseHeaders = HTTPHeaders()

@@ -182,6 +182,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         if !answer.body.isEmpty && head.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
         }
+        pipeline.metrics.recordGatewayAnswer(status: answer.status, target: target)
         let finished = finish(target: target, status: answer.status, head: head, startedAt: startedAt, userID: nil, traceID: traceID)
         if case .discarding = state {} else { state = .idle }
         if keepAlive {

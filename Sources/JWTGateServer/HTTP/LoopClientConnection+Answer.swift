@@ -20,6 +20,7 @@ struct AnswerStream {
 extension LoopClientConnection: LoopUpstreamDelegate {
     func upstreamHead(status: Int, headers: [(name: String, value: String)]) {
         guard phase == .exchange, let head, let plan else { return }
+        plan.target.recordUpstreamResponse(nanoseconds: GatewayClock.monotonicNanoseconds() &- upstreamStartedAt)
         let pool = plan.match.route.upstreams
         if pool.targets.count > 1 { pool.reportSuccess(plan.upstream) }
         answer.status = status
@@ -108,6 +109,7 @@ extension LoopClientConnection: LoopUpstreamDelegate {
             let resend = retryBody ?? []
             if !answer.headSent, body.isFinished, body.delivered == resend.count, let retry = pipeline.retarget(plan) {
                 self.plan = retry
+                upstreamStartedAt = GatewayClock.monotonicNanoseconds()
                 let framing: LoopUpstreamRequest.Body = resend.isEmpty ? .none : .length(resend.count)
                 let next = context.multi.start(Self.upstreamRequest(retry, body: framing, settings: settings), delegate: self)
                 transfer = next

@@ -26,6 +26,7 @@ extension LoopClientConnection {
             // A small body already here is kept, so a refused connection can still be retried on the next upstream.
             retryBody = Array(input[inputStart..<(inputStart + remaining)])
         }
+        upstreamStartedAt = GatewayClock.monotonicNanoseconds()
         transfer = context.multi.start(Self.upstreamRequest(plan, body: upstreamBody, settings: settings), delegate: self)
         if head.expectsContinue && head.version == .http1_1 && !body.isFinished && !bodyAlreadyHere { queueContinue() }
         process()

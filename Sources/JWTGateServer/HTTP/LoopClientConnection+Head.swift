@@ -153,6 +153,7 @@ extension LoopClientConnection {
         writeConnectionField()
         send.append("\r\n")
         if !gatewayAnswer.body.isEmpty && head?.method != "HEAD" { send.append(gatewayAnswer.body) }
+        pipeline.metrics.recordGatewayAnswer(status: gatewayAnswer.status, target: target)
         finish(target: target, status: gatewayAnswer.status, userID: nil, traceID: traceID)
     }
 

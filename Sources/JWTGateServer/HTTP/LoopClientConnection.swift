@@ -75,6 +75,8 @@ final class LoopClientConnection: IOLoopHandler {
     /// given back through `pipeline.releaseTransferSlot` wherever the transfer ends.
     var transferSlot: ClientAddressKey?
     var plan: ForwardPlan?
+    /// Monotonic time the current upstream transfer was handed to libcurl (`jwtgate_upstream_response_seconds`).
+    var upstreamStartedAt: UInt64 = 0
     var answer = AnswerStream()
     var requestsServed = 0
 

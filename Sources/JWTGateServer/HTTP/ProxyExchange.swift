@@ -7,6 +7,9 @@ final class ProxyExchange {
     let plan: ForwardPlan
     let requestHead: HTTPRequestHead
     let startedAt: UInt64
+    /// When this exchange's transfer was handed to libcurl (a retry is a new exchange): for
+    /// `jwtgate_upstream_response_seconds`.
+    let upstreamStartedAt = GatewayClock.monotonicNanoseconds()
     var transfer: UpstreamTransfer?
     /// The `max_transfers_per_client` slot the transfer holds; handed to the next exchange on a retry.
     var transferSlot: ClientAddressKey?

@@ -6,22 +6,34 @@ import Synchronization
 /// routes by path, everything else as one label), rendered in Prometheus text format. Survives a
 /// configuration reload: a route keeps its series as long as its path stays the same.
 public final class GatewayMetrics: Sendable {
-    /// Requests answered and their latency for one label.
+    /// Requests answered and their latency for one label; for a proxied route (a configured path, or
+    /// `other-routes`) also the upstream's time to its answer's head.
     public final class Series: Sendable {
         private let counters: [Counter]  // index: status / 100 - 1
         private let duration: DurationHistogram
+        /// nil for the gateway's own paths (token views, probes, metrics, unmatched): they never go upstream.
+        private let upstreamResponse: DurationHistogram?
 
-        fileprivate init(registry: PrometheusCollectorRegistry, label: String) {
+        fileprivate init(registry: PrometheusCollectorRegistry, label: String, proxied: Bool = false) {
             counters = (1...5).map { cls in
                 registry.makeCounter(descriptor: Names.requests, labels: [("route", label), ("code", "\(cls)xx")])
             }
             duration = registry.makeDurationHistogram(descriptor: Names.duration, labels: [("route", label)],
                                                       buckets: GatewayMetrics.buckets)
+            upstreamResponse = proxied
+                ? registry.makeDurationHistogram(descriptor: Names.upstreamResponse, labels: [("route", label)],
+                                                 buckets: GatewayMetrics.buckets)
+                : nil
         }
 
         func record(status: Int, nanoseconds: UInt64) {
             counters[min(max(status / 100, 1), 5) - 1].increment()
             duration.recordNanoseconds(Int64(truncatingIfNeeded: nanoseconds))
+        }
+
+        /// From the request handed to libcurl to the upstream answer's head (time to first byte).
+        func recordUpstreamResponse(nanoseconds: UInt64) {
+            upstreamResponse?.recordNanoseconds(Int64(truncatingIfNeeded: nanoseconds))
         }
     }
 
@@ -31,6 +43,17 @@ public final class GatewayMetrics: Sendable {
         /// A route's `require_client_certificate` / `allowed_client_subjects` refused the caller (403).
         case clientCertificate = "client_certificate"
     }
+
+    /// Why an obtain request was answered 429 (`jwtgate_throttled_total{reason}`): the per-address or the
+    /// per-username throttle (in memory or in the shared store, named as `throttle.*`), or the password-check
+    /// queue full (`server.max_pending_password_checks`). Nothing else answers 429.
+    enum ThrottleReason: String, Sendable, CaseIterable {
+        case obtainPerIP = "obtain_per_ip", obtainPerUsername = "obtain_per_username"
+        case pendingPasswordChecks = "max_pending_password_checks"
+    }
+
+    /// The statuses the gateway answers itself when it cannot serve a request (`jwtgate_gateway_errors_total{code}`).
+    static let gatewayErrorCodes = [502, 503, 504]
 
     static let labelledRoutes = 100
     static let buckets: [Duration] = [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -49,6 +72,12 @@ public final class GatewayMetrics: Sendable {
     let passwordChecks: Counter
     let passwordChecksRejected: Counter
     let transfersPerClientRefused: Counter
+    private let gatewayErrors: [Counter]  // index: status - 502
+    private let throttled: [ThrottleReason: Counter]
+    /// 1 while /readyz would answer 200; set when /metrics is read.
+    private let readiness: Gauge
+    /// Password checks queued or running on the blocking pool; set when /metrics is read.
+    private let passwordChecksPending: Gauge
     let openConnections: Gauge
     let draining: Gauge
     let reloads: Counter
@@ -74,7 +103,7 @@ public final class GatewayMetrics: Sendable {
         ready = Series(registry: registry, label: "ready")
         metrics = Series(registry: registry, label: "metrics")
         unmatched = Series(registry: registry, label: "unmatched")
-        otherRoutes = Series(registry: registry, label: "other-routes")
+        otherRoutes = Series(registry: registry, label: "other-routes", proxied: true)
         var failures: [AuthFailure: Counter] = [:]
         for reason in AuthFailure.allCases {
             failures[reason] = registry.makeCounter(descriptor: Names.authFailures, labels: [("reason", reason.rawValue)])
@@ -86,6 +115,14 @@ public final class GatewayMetrics: Sendable {
         passwordChecks = registry.makeCounter(descriptor: Names.passwordChecks)
         passwordChecksRejected = registry.makeCounter(descriptor: Names.passwordChecksRejected)
         transfersPerClientRefused = registry.makeCounter(descriptor: Names.transfersPerClientRefused)
+        gatewayErrors = Self.gatewayErrorCodes.map { registry.makeCounter(descriptor: Names.gatewayErrors, labels: [("code", "\($0)")]) }
+        var throttled: [ThrottleReason: Counter] = [:]
+        for reason in ThrottleReason.allCases {
+            throttled[reason] = registry.makeCounter(descriptor: Names.throttled, labels: [("reason", reason.rawValue)])
+        }
+        self.throttled = throttled
+        readiness = registry.makeGauge(descriptor: Names.readiness)
+        passwordChecksPending = registry.makeGauge(descriptor: Names.passwordChecksPending)
         openConnections = registry.makeGauge(descriptor: Names.openConnections)
         draining = registry.makeGauge(descriptor: Names.draining)
         reloads = registry.makeCounter(descriptor: Names.reloads, labels: [("result", "ok")])
@@ -107,10 +144,13 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// Gauges that are read from their owners when /metrics is rendered.
-    func refreshSampledGauges(perIP: RateThrottle?, perUsername: RateThrottle?, transferClients: Int) {
+    func refreshSampledGauges(perIP: RateThrottle?, perUsername: RateThrottle?, transferClients: Int,
+                              ready: Bool, passwordChecksPending: Int) {
         updateThrottles(perIP: perIP, perUsername: perUsername)
         accessLogDropped.set(Int64(AccessLog.droppedLines))
         self.transferClients.set(Int64(transferClients))
+        readiness.set(Int64(ready ? 1 : 0))
+        self.passwordChecksPending.set(Int64(passwordChecksPending))
     }
 
     func updateThrottles(perIP: RateThrottle?, perUsername: RateThrottle?) {
@@ -127,13 +167,22 @@ public final class GatewayMetrics: Sendable {
         routes.withLock { routes in
             if let series = routes[path] { return series }
             guard routes.count < Self.labelledRoutes else { return otherRoutes }
-            let series = Series(registry: registry, label: path)
+            let series = Series(registry: registry, label: path, proxied: true)
             routes[path] = series
             return series
         }
     }
 
     func recordAuthFailure(_ reason: AuthFailure) { authFailures[reason]?.increment() }
+
+    func recordThrottled(_ reason: ThrottleReason) { throttled[reason]?.increment() }
+
+    /// Every answer the gateway writes itself passes here: a 502, 503 or 504 is counted by its exact code.
+    /// /readyz's 503 is a probe's "not ready", not an error (`jwtgate_ready` shows it): `target` tells it apart.
+    func recordGatewayAnswer(status: Int, target: Series) {
+        guard status >= 502, status <= 504, target !== ready else { return }
+        gatewayErrors[status - 502].increment()
+    }
 
     public func render() -> [UInt8] { registry.emitToBuffer() }
 
@@ -166,6 +215,26 @@ public final class GatewayMetrics: Sendable {
         static var transfersPerClientRefused: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "transfers_per_client_refused", unitName: "total",
                                  helpText: "Proxied requests refused with 503 because their client address had max_transfers_per_client in flight")
+        }
+        static var gatewayErrors: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "gateway_errors", unitName: "total",
+                                 helpText: "Error answers the gateway made itself (not the upstream's), by exact status: 502 upstream failed, 503 unavailable (user store, max_transfers_per_client, shutting down), 504 upstream timeout")
+        }
+        static var throttled: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "throttled", unitName: "total",
+                                 helpText: "Obtain requests answered 429, by cause: obtain_per_ip, obtain_per_username throttle, max_pending_password_checks")
+        }
+        static var readiness: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "ready", unitName: "",
+                                 helpText: "1 while /readyz answers 200, 0 while it answers 503 (draining, user store unreachable)")
+        }
+        static var passwordChecksPending: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "password_checks_pending", unitName: "",
+                                 helpText: "Password checks queued or running on the blocking pool now (at most server.max_pending_password_checks)")
+        }
+        static var upstreamResponse: MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "jwtgate", metricName: "upstream_response", unitName: "seconds",
+                                 helpText: "Time from the request handed to the upstream client to the upstream answer's head (time to first byte), by route")
         }
         static var transferClients: MetricNameDescriptor {
             MetricNameDescriptor(namespace: "jwtgate", metricName: "transfer_clients", unitName: "",

@@ -57,7 +57,9 @@ final class RequestPipeline: Sendable {
                 return .done(.answer(DRFAnswers.notFound, metrics.unmatched))
             }
             metrics.refreshSampledGauges(perIP: runtime.obtainPerIP, perUsername: runtime.obtainPerUsername,
-                                         transferClients: state.transfersPerClient.clients)
+                                         transferClients: state.transfersPerClient.clients,
+                                         ready: readiness.sample(pipeline: self),
+                                         passwordChecksPending: pendingPasswordChecks.load(ordering: .relaxed))
             return .done(.answer(GatewayAnswer(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                                                body: metrics.render()), metrics.metrics))
         }
@@ -79,6 +81,7 @@ final class RequestPipeline: Sendable {
         }
         if view == .obtain, let throttle = runtime.obtainPerIP,
            let wait = throttle.check(clientIdentity(request, runtime: runtime), now: GatewayClock.monotonicSeconds()) {
+            metrics.recordThrottled(.obtainPerIP)
             return .done(.answer(DRFAnswers.throttled(wait: wait), target))
         }
         let fieldNames = view == .obtain ? [runtime.tokens.usernameField, "password"] : ["token"]
@@ -93,6 +96,7 @@ final class RequestPipeline: Sendable {
         }
         if view == .obtain, let throttle = runtime.obtainPerUsername,
            let wait = throttle.check(fields[0], now: GatewayClock.monotonicSeconds()) {
+            metrics.recordThrottled(.obtainPerUsername)
             return .done(.answer(DRFAnswers.throttled(wait: wait), target))
         }
         if view == .obtain {
@@ -101,6 +105,7 @@ final class RequestPipeline: Sendable {
             guard pending <= runtime.config.server.maxPendingPasswordChecks else {
                 pendingPasswordChecks.subtract(1, ordering: .relaxed)
                 metrics.passwordChecksRejected.increment()
+                metrics.recordThrottled(.pendingPasswordChecks)
                 return .done(.answer(runtime.answers.tokenViewFailed(.busy), target))
             }
             metrics.passwordChecks.increment()
@@ -127,12 +132,16 @@ final class RequestPipeline: Sendable {
     }
 
     /// The shared (Redis) throttles, per address then per username, as the in-memory ones; nil: allowed.
-    /// Blocking. A store error is counted here; `throttle.on_store_error` has decided the answer.
+    /// Blocking. A store error is counted here; `throttle.on_store_error` has decided the answer. A wait
+    /// (the 429 the caller answers) is counted under the throttle's scope.
     private func sharedThrottleWait(runtime: GatewayRuntime, client: String, username: String) -> Double? {
         for (throttle, key) in [(runtime.sharedPerIP, client), (runtime.sharedPerUsername, username)] {
             guard let throttle else { continue }
             let counter = metrics.throttleStoreErrors[throttle.scope]
-            if let wait = throttle.check(key, onStoreError: { counter?.increment() }) { return wait }
+            if let wait = throttle.check(key, onStoreError: { counter?.increment() }) {
+                if let reason = GatewayMetrics.ThrottleReason(rawValue: throttle.scope) { metrics.recordThrottled(reason) }
+                return wait
+            }
         }
         return nil
     }

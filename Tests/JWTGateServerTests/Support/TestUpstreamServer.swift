@@ -18,7 +18,7 @@ final class TestUpstreamServer: Sendable {
         }
     }
 
-    enum Reply: Sendable {
+    indirect enum Reply: Sendable {
         /// Status, headers exactly as given (add your own Content-Length), optional body.
         case respond(status: Int, headers: [(String, String)], body: ByteBuffer?)
         /// A `Transfer-Encoding: chunked` response, one chunk per buffer, flushed one by one.
@@ -27,6 +27,8 @@ final class TestUpstreamServer: Sendable {
         case earlyHintsThen(hints: [(String, String)], status: Int, headers: [(String, String)], body: ByteBuffer?)
         /// Never answers.
         case never
+        /// `reply`, sent once `delay` has passed (a slow upstream).
+        case delayed(Duration, Reply)
         /// Head with `Content-Length: total`, `sent` bytes of the pattern body, then a close once `closeWhen` completes.
         case partialThenClose(total: Int, sent: Int, closeWhen: EventLoopFuture<Void>)
         /// `total` bytes of the pattern body, written `chunkSize` at a time, each after the previous reached the kernel.
@@ -189,6 +191,12 @@ final class TestUpstreamServer: Sendable {
                 self.answer(.respond(status: status, headers: headers, body: body), context: context)
             case .never:
                 break
+            case .delayed(let delay, let reply):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay / .milliseconds(1)))) {
+                    let (handler, context) = bound.value
+                    handler.answer(reply, context: context)
+                }
             case .partialThenClose(let total, let sent, let closeWhen):
                 context.write(self.wrapOutboundOut(head(200, [("Content-Length", "\(total)")])), promise: nil)
                 let partial = TestUpstreamServer.pattern(total).getSlice(at: 0, length: sent)!
