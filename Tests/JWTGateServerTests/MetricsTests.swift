@@ -132,8 +132,9 @@ struct MetricsTests {
 
     @Test("a password check on the pool shows in jwtgate_password_checks_pending; the next one past max_pending_password_checks is a counted 429")
     func pendingPasswordChecks() async throws {
-        // ~3 million PBKDF2 rounds: a check that stays pending long enough to be scraped.
-        let slowHash = "pbkdf2_sha256$3000000$abcdefghijklmnopqrstuv$WUeWaPptslGTAofDfT4dObEzdoXnjpkayrOvnZ/gLH8="
+        // 600,000 PBKDF2 rounds (~0.3 s of one core): pending long enough to be scraped and refused beside,
+        // short enough not to starve the timing tests of suites running in parallel on two cores (3 million did).
+        let slowHash = "pbkdf2_sha256$600000$abcdefghijklmnopqrstuv$WUeWaPptslGTAofDfT4dObEzdoXnjpkayrOvnZ/gLH8="
         try await GatewayHarness.withGateway(configure: {
             $0.server.maxPendingPasswordChecks = 1
             $0.users = UsersConfig(backend: .file(path: "/tests/users.yaml", users: GatewayHarness.users + [
