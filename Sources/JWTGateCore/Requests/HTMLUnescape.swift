@@ -19,7 +19,11 @@ enum HTMLUnescape {
             let terminated = scalars.dropFirst(reference.count).first == ";"
             if terminated, body.hasPrefix("#") {
                 let digits = body.dropFirst()
-                let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                let hex = digits.first == "x" || digits.first == "X"
+                // Python's pattern is `#[0-9]+` or `#[xX][0-9a-fA-F]+`: no sign (UInt32("+32") would read 32).
+                let number = hex ? digits.dropFirst() : digits
+                let value = !number.isEmpty && number.unicodeScalars.allSatisfy({ hex ? $0.properties.isASCIIHexDigit : ("0"..."9").contains($0) })
+                    ? UInt32(number, radix: hex ? 16 : 10) : nil
                 if let value {
                     let scalar = (value == 0 || value > 0x10FFFF || (0xD800...0xDFFF).contains(value)) ? "\u{FFFD}" : Unicode.Scalar(value)!
                     output.unicodeScalars.append(scalar)
