@@ -127,3 +127,34 @@ struct PathVariantReviewTests {
         #expect(issues[0].description.hasPrefix("\(config.routesFile ?? ""):2: path_variants.case_insensitive: route '/'"))
     }
 }
+
+@Suite("check-config warnings about client subject lists crossed by path readings")
+struct SubjectListReviewTests {
+    static func listed(_ path: String, _ subjects: [String], line: Int) -> RouteConfig {
+        var config = RouteFixtures.route(path, .none, line: line)
+        config.requireClientCertificate = true
+        config.allowedClientSubjects = Set(subjects)
+        return config
+    }
+
+    @Test("a case variant of a listed route served by a route with another list is a warning naming the route")
+    func crossedLists() throws {
+        let issues = review([Self.listed("/", ["CN=a"], line: 2), Self.listed("/billing/", ["CN=b"], line: 5)],
+                            PathVariantsConfig())
+        let issue = try #require(issues.first { $0.key == "routes[1].allowed_client_subjects" }, "\(issues)")
+        #expect(issue.line == 5)
+        #expect(issue.problem.contains("'/BILLING/'"), "\(issue.problem)")
+        #expect(issue.problem.contains("is served by '/' (auth: none, allowed_client_subjects)"), "\(issue.problem)")
+        #expect(issue.fix.contains("same allowed_client_subjects"))
+    }
+
+    @Test("the same list, or a stricter listed route, is no warning")
+    func sameOrStricter() {
+        #expect(review([Self.listed("/", ["CN=a"], line: 2), Self.listed("/billing/", ["CN=a"], line: 5)],
+                       PathVariantsConfig()).isEmpty)
+        var stricter = Self.listed("/billing/", ["CN=b"], line: 5)
+        stricter.auth = .required
+        #expect(review([Self.listed("/", ["CN=a"], line: 2), stricter], PathVariantsConfig())
+            .filter { $0.key.hasSuffix("allowed_client_subjects") }.isEmpty)
+    }
+}

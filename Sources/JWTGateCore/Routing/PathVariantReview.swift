@@ -6,6 +6,8 @@
 /// 2. A less strict route never serves a request as itself, because each of its paths is a variant of a
 ///    stricter route's (public `/API/` beside protected `/api/`): the configuration says something the
 ///    gateway will not do.
+/// 3. Two routes with different `allowed_client_subjects` are equally strict, and a reading of one's
+///    prefix is served by the other (`/BILLING/x` by `/` when `/billing/` lists other subjects).
 public enum PathVariantReview {
     /// At most this many warnings of one kind are listed one by one; the rest are counted in one more.
     static let listedPerKind = 5
@@ -24,7 +26,30 @@ public enum PathVariantReview {
         }
         let shadowed = table.routes.compactMap { shadowedRoute($0, in: table, file: file) }
         issues += capped(shadowed, kind: "routes never serve a request", file: file, key: "routes", line: nil)
+        let crossed = table.routes.flatMap { route in
+            Variant.allCases.compactMap { crossedSubjects($0, of: route, in: table, file: file) }
+        }
+        issues += capped(crossed, kind: "subject lists are crossed by path readings", file: file, key: "routes", line: nil)
         return issues
+    }
+
+    // MARK: - 3. equally strict routes with different client subject lists
+
+    /// Routes with different `allowed_client_subjects` are equally strict, so when a reading of one's
+    /// prefix is served by the other, the other's subjects reach it in that spelling.
+    private static func crossedSubjects(_ variant: Variant, of route: Route, in table: RouteTable,
+                                        file: String) -> ConfigIssue? {
+        guard let subjects = route.config.allowedClientSubjects, let sample = variant.sample(of: route.prefix),
+              let served = table.match(sample)?.route, served !== route,
+              served.config.strictness == route.config.strictness,
+              served.config.allowedClientSubjects != subjects else { return nil }
+        let problem = "'\(sample)', a \(variant.reading) of \(describe(route)), is served by \(describe(served)), whose "
+            + "allowed_client_subjects differ; an upstream that \(variant.upstreamReading) would serve "
+            + "'\(route.config.path)' to the subjects '\(served.config.path)' admits"
+        return ConfigIssue(file: file, key: "routes[\(route.position)].allowed_client_subjects", line: line(of: route),
+                           problem: problem,
+                           fix: "give both routes the same allowed_client_subjects, or make '\(route.config.path)' "
+                               + "stricter (auth: required) so its readings stay with it")
     }
 
     // MARK: - 1. a switched-off variant reaches a less strict route
