@@ -1,3 +1,4 @@
+import Foundation
 import CJWTGateCurlShims
 import NIOCore
 import NIOPosix
@@ -299,3 +300,15 @@ final class RecordingDelegate: LoopUpstreamDelegate {
 
 /// The calling thread's CPU time (loop thread, when run in a loop task).
 func currentThreadCPU() -> Duration { .nanoseconds(Int64(jwtgate_loop_thread_cpu_ns())) }
+
+/// Runs `body` on a thread of its own and awaits its result. For timing tests whose client sleeps and
+/// blocks on sockets: on Swift's cooperative pool (two threads here) a `Task.sleep` can wake seconds late
+/// while other suites' blocking clients hold both threads, which made a 200 ms pause look like an idle
+/// connection.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+    }
+}
