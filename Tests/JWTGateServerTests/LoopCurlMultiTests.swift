@@ -167,6 +167,7 @@ struct LoopCurlMultiTests {
                         offset.value += taken
                         if offset.value == total {
                             transfer.finishBody()
+                            delegate.onBodySpace = nil  // it captures the delegate: a cycle that kept the loop alive
                             return
                         }
                         if taken < piece {
