@@ -156,3 +156,37 @@ struct TraceContextTests {
         #expect(TraceContext.validTraceState(["rojo=1,\t congo=2 ", " ,a=b"]) == "rojo=1,congo=2,a=b")
     }
 }
+
+@Suite("Random trace and span ids, drawn in batches per thread")
+struct RandomIdentifierTests {
+    static func isLowerHex(_ text: String, count: Int) -> Bool {
+        text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    @Test("ids are hex of the right length and never repeat, across batch refills and threads")
+    func uniqueAcrossBatchesAndThreads() async {
+        // 3,000 draws per task cross the 64-draw batch many times; four tasks run on other threads.
+        let perTask = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<1_000).flatMap { _ in [TraceContext.randomTraceID(), TraceContext.randomSpanID()] } }
+            }
+            var all: [[String]] = []
+            for await ids in group { all.append(ids) }
+            return all
+        }
+        let ids = perTask.flatMap { $0 }
+        #expect(ids.count == 8_000)
+        #expect(Set(ids).count == ids.count, "no id repeats")
+        #expect(ids.allSatisfy { Self.isLowerHex($0, count: 32) || Self.isLowerHex($0, count: 16) })
+        #expect(ids.filter { $0.utf8.count == 32 }.count == 4_000)
+    }
+
+    @Test("the generator's bits are balanced (a stuck or zeroed pool would not be)")
+    func bitsBalanced() {
+        var rng = FastSecureRandom()
+        var ones = 0
+        for _ in 0..<4_096 { ones += rng.next().nonzeroBitCount }
+        // 262,144 bits: the mean is 131,072 with a standard deviation of 256; 10 deviations either way.
+        #expect(abs(ones - 131_072) < 2_560, "\(ones) one bits")
+    }
+}

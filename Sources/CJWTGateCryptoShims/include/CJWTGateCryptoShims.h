@@ -5,4 +5,5 @@
 #include "jwtgate_jwt_crypto.h"
 #include "jwtgate_passwords.h"
 #include "jwtgate_tls_certificates.h"
+#include "jwtgate_random.h"
 #endif

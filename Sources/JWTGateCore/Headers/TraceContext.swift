@@ -1,4 +1,4 @@
-import CJWTGateOpenSSL
+import CJWTGateCryptoShims
 
 /// W3C Trace Context (level 1) as a participant: the gateway continues a client's valid trace, starts a
 /// new one otherwise, and sends the upstream its own span as the parent.
@@ -211,12 +211,14 @@ public struct TraceContext: Sendable, Equatable {
     }
 }
 
-/// OpenSSL's per-thread DRBG (`RAND_bytes`): cryptographically strong like the system generator, without
-/// its getrandom(2) system call per draw (three per forwarded request were 3 % of a request's syscalls).
+/// OpenSSL's DRBG, cryptographically strong like the system generator, without its getrandom(2) system
+/// call per draw (three per forwarded request were 3 % of a request's syscalls), and drawn in 512-byte
+/// batches per thread (`jwtgate_random_u64`): OpenSSL 3's RAND_bytes takes its ENGINE and provider locks
+/// on every call, ~1 µs each, three times per request (perf, the handshake bench's /healthz answers).
 struct FastSecureRandom: RandomNumberGenerator {
     mutating func next() -> UInt64 {
-        var value: UInt64 = 0
-        let ok = withUnsafeMutableBytes(of: &value) { RAND_bytes($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 8) }
+        var ok: Int32 = 0
+        let value = jwtgate_random_u64(&ok)
         if ok == 1 { return value }
         var system = SystemRandomNumberGenerator()
         return system.next()
