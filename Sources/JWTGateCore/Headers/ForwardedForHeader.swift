@@ -10,9 +10,7 @@ public enum ForwardedForHeader {
     /// read it: Swift's `Character` view would read `,` followed by a combining mark (U+0301) as one
     /// grapheme and not split there, and would trim a space together with the mark after it.
     public static func lastEntry(_ value: String) -> Substring? {
-        guard var entry = value.unicodeScalars.split(separator: ",").last else { return nil }
-        while let c = entry.first, c == " " || c == "\t" { entry = entry.dropFirst() }
-        while let c = entry.last, c == " " || c == "\t" { entry = entry.dropLast() }
+        guard let entry = value.unicodeScalars.split(separator: ",").last?.trimmingOptionalWhitespace() else { return nil }
         return entry.isEmpty ? nil : Substring(entry)
     }
 }

@@ -22,7 +22,7 @@ enum HopByHopHeaders {
         var tokens: [Substring] = []
         for header in headers where HeaderName.normalizedEquals(header.name, "connection") {
             for token in header.value.unicodeScalars.split(separator: ",") {
-                let trimmed = trim(token)
+                let trimmed = token.trimmingOptionalWhitespace()
                 if !trimmed.isEmpty { tokens.append(Substring(trimmed)) }
             }
         }
@@ -32,13 +32,5 @@ enum HopByHopHeaders {
     static func isListed(_ name: String, in tokens: [Substring]) -> Bool {
         for token in tokens where HeaderName.equalsToken(name, token) { return true }
         return false
-    }
-
-    /// HTTP optional whitespace (SP, HTAB) off both ends, code point by code point.
-    private static func trim(_ s: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
-        var s = s
-        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
-        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
-        return s
     }
 }

@@ -104,7 +104,7 @@ public struct TraceContext: Sendable, Equatable {
         var keys: Set<Substring> = []
         for line in lines {
             for raw in line.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
-                let member = Substring(trimmingOWS(raw))
+                let member = Substring(raw.trimmingOptionalWhitespace())
                 if member.isEmpty { continue }
                 guard let key = memberKey(member), keys.insert(key).inserted else { return nil }
                 members.append(member)
@@ -149,14 +149,6 @@ public struct TraceContext: Sendable, Equatable {
             return tenant.dropFirst().allSatisfy(isKeyChar) && system.dropFirst().allSatisfy(isKeyChar)
         }
         return key.count <= 256 && isLCAlpha(first) && key.dropFirst().allSatisfy(isKeyChar)
-    }
-
-    /// HTTP optional whitespace (SP, HTAB) off both ends, code point by code point.
-    private static func trimmingOWS(_ text: Substring.UnicodeScalarView) -> Substring.UnicodeScalarView {
-        var text = text
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 
     private static func isLowerHex(_ bytes: ArraySlice<UInt8>) -> Bool {
