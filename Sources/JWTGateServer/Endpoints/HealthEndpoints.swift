@@ -33,10 +33,15 @@ final class ReadinessProbe: Sendable {
             return .done(.answer(Self.render(last.reachable), pipeline.metrics.ready))
         }
         return .blocking { [self] () -> PipelineResult in
-            let reachable = (try? store.checkReachable()) != nil
-            cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
-            return .answer(Self.render(reachable), pipeline.metrics.ready)
+            .answer(Self.render(probe(store)), pipeline.metrics.ready)
         }
+    }
+
+    /// Blocking: asks the store, and keeps the answer for /readyz and `jwtgate_ready` alike.
+    private func probe(_ store: any UserStore) -> Bool {
+        let reachable = (try? store.checkReachable()) != nil
+        cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
+        return reachable
     }
 
     /// What /readyz answers now, as `jwtgate_ready` reports it, without blocking the scrape: draining and an
@@ -53,8 +58,7 @@ final class ReadinessProbe: Sendable {
             pipeline.threadPool.submit { [self] state in
                 defer { refreshing.store(false, ordering: .relaxed) }
                 guard state == .active else { return }
-                let reachable = (try? store.checkReachable()) != nil
-                cached.withLock { $0 = Cached(reachable: reachable, checkedAt: GatewayClock.monotonicNanoseconds()) }
+                _ = probe(store)
             }
         }
         return last?.reachable ?? false
