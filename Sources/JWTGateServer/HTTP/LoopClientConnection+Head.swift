@@ -31,7 +31,7 @@ extension LoopClientConnection {
     }
 
     private func begin(_ parsed: RequestHead, framing: BodyFraming) {
-        settings = ConnectionSettings(pipeline.runtime.config.server)
+        settings = pipeline.runtime.connectionSettings
         startedAt = GatewayClock.monotonicNanoseconds()
         head = parsed
         keepAlive = parsed.keepAlive

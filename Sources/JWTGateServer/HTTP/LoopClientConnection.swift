@@ -102,7 +102,7 @@ final class LoopClientConnection: IOLoopHandler {
         self.limit = limit
         self.context = context
         self.peer = peer
-        self.settings = ConnectionSettings(context.pipeline.runtime.config.server)
+        self.settings = context.pipeline.runtime.connectionSettings
         self.parser = HTTPRequestParser(limits: settings.parseLimits)
         self.send = ClientSendBuffer(limit: ConnectionSettings.sendBufferLimit)
         let now = context.loop.now

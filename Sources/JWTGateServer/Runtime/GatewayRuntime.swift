@@ -23,9 +23,13 @@ public final class GatewayRuntime: Sendable {
     /// refresh, signing is cheap (HMAC or ECDSA, not an RSA signature of ~0.9 ms).
     let verifyRunsInline: Bool
     let refreshRunsInline: Bool
+    /// The loop plane's per-connection limits and timeouts, taken from `server:` once here rather than
+    /// from the whole configuration at every request.
+    let connectionSettings: ConnectionSettings
 
     public init(config: GatewayConfig) throws(StartupError) {
         self.config = config
+        connectionSettings = ConnectionSettings(config.server)
         do {
             codec = try JWTCodec(config: config.jwt)
         } catch {
